@@ -1,0 +1,38 @@
+"""Parsers: page content in, error-code entries out. Pure functions, no I/O.
+
+``parse(name, content, url)`` is the one entry point the rest of errata (and
+other tools) use; ``name`` is a registered parser (see ``errata parse --parser
+list``) and the URL's fragment selects the watched section of the page.
+"""
+
+from __future__ import annotations
+
+from parsers import generic, sites
+from parsers.document import load
+from parsers.entry import Entry, ParseError
+from parsers.registry import ParserSpec, UnknownParser, get, names, specs
+
+__all__ = ["Entry", "ParseError", "ParserSpec", "UnknownParser", "get", "names", "parse", "specs"]
+
+_REGISTERED = (generic, sites)  # importing them registers their parsers
+
+
+def parse(
+    name: str,
+    content: str | bytes,
+    url: str = "",
+    *,
+    locale: str = "en",
+    where: str = "",
+    charset: str | None = None,
+) -> list[Entry]:
+    """Entries of one page.
+
+    ``content`` is text or raw bytes (decoded by BOM, ``charset``, the page's own
+    declaration, then UTF-8). ``where`` names the input in error messages when
+    it is not the URL (a file path, an archive hash). Raises ``ParseError`` for
+    input that is no error-code page and ``UnknownParser`` for a bad name.
+    """
+    spec = get(name)
+    doc = load(content, parser=name, url=url, where=where, locale=locale, charset=charset)
+    return spec.func(doc)

@@ -1,0 +1,59 @@
+"""The entry: one documented error code, as every later stage sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of an error table.
+
+    Codes stay strings (``05001`` and ``5001`` are different codes), and a page
+    may list the same code many times, so an entry is a value, not a key.
+    ``extra`` holds the table's other columns by header name; it takes part in
+    equality but not in hashing, so equal entries still hash alike.
+    """
+
+    code: str
+    message: str
+    section: str = ""
+    locale: str = "en"
+    extra: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "section": self.section,
+            "locale": self.locale,
+            "extra": dict(self.extra),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Entry:
+        return cls(
+            code=str(data["code"]),
+            message=str(data["message"]),
+            section=str(data.get("section") or ""),
+            locale=str(data.get("locale") or "en"),
+            extra={str(k): str(v) for k, v in (data.get("extra") or {}).items()},
+        )
+
+
+class ParseError(Exception):
+    """A page could not be read as an error-code page.
+
+    Raised for empty or binary input and for a URL fragment that is not on the
+    page. The pipeline treats it as a health problem of the source, never as a
+    page without codes, so it can never turn into a false "removed".
+    """
+
+    def __init__(self, parser: str, where: str, reason: str) -> None:
+        self.parser = parser
+        self.where = where
+        self.reason = reason
+        place = where or "<input>"
+        super().__init__(f"{parser} parser: {place}: {reason}")

@@ -1,0 +1,370 @@
+"""HTML to blocks, with selectolax (lexbor).
+
+A watched section of a multi-megabyte single-page doc (OKX, Slate sites) is
+found by id in C, and only the nodes from that heading to the next heading of
+the same level are visited in Python, so the cost follows the section, not
+the page. Cells are flattened the way a reader sees them: inline tags joined
+without spaces, ``<br>`` and block boundaries as line breaks, spans expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
+from parsers.document import Document
+from parsers.text import heading_text
+
+_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_SKIP = frozenset(
+    [
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "pre",
+        "nav",
+        "head",
+        "button",
+        "select",
+        "textarea",
+        "iframe",
+        "form",
+        "canvas",
+        "object",
+        "video",
+        "audio",
+        "img",
+        "input",
+    ]
+)
+_STRUCTURE = "h1,h2,h3,h4,h5,h6,table,ul,ol,dl,p,hr,div,section,article,main,aside,blockquote"
+_LINE_BLOCKS = "p,div,li,tr,td,th,dt,dd,h1,h2,h3,h4,h5,h6,blockquote,pre,ul,ol,table"
+_BREAK = "\u2029"  # stands for a <br> until whitespace is collapsed
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_HEADING_TAG = re.compile(rb"<h([1-6])[\s>/]", re.IGNORECASE)
+_SKIPPED_OR_HEADING = re.compile(
+    rb"<!--.*?-->|<(script|style|template|textarea|xmp)\b.*?</\1\s*>|<h([1-6])[\s>/]",
+    re.IGNORECASE | re.DOTALL,
+)
+_MAX_COLSPAN = 64
+_MAX_ROWSPAN = 10_000
+
+
+def blocks(doc: Document | str, fragments: Sequence[str] = ()) -> Iterator[Block]:
+    """Blocks of the page, starting at the first fragment found by id when there is one."""
+    if isinstance(doc, Document) and doc.raw is not None and doc.given_text is None:
+        for fragment in fragments:
+            section = _section_only(doc.raw, fragment, doc.encoding())
+            if section is not None:
+                return section
+    content, detect = doc.html_input() if isinstance(doc, Document) else (doc, False)
+    tree = LexborHTMLParser(content, encoding=detect)
+    for fragment in fragments:
+        node = _by_id(tree, fragment)
+        if node is not None:
+            return _from_anchor(node, fragment)
+    root = tree.body or tree.root
+    return _children(root) if root is not None else iter(())
+
+
+def _section_only(raw: bytes, fragment: str, encoding: str) -> Iterator[Block] | None:
+    """Blocks of just the watched section, parsing only its bytes.
+
+    A single-page doc is mostly other sections, and its DOM takes ~17× the page
+    in memory. The anchor heading is found in the raw bytes and the cut made at
+    the next heading of the same or a higher level (comments, scripts and
+    templates skipped), which is where the DOM walk would stop too. Anything
+    unusual (no quoted id, an id not on a heading, a slice that does not parse
+    back to that heading) returns None, and the whole page is parsed instead.
+    """
+    span = _section_span(raw, fragment.encode("utf-8", errors="ignore"))
+    if span is None:
+        return None
+    tree = LexborHTMLParser(raw[span[0] : span[1]].decode(encoding, errors="replace"))
+    node = _by_id(tree, fragment)
+    if node is None or node.tag not in _LEVELS:
+        return None
+    return _from_anchor(node, fragment)
+
+
+def _section_span(raw: bytes, anchor: bytes) -> tuple[int, int] | None:
+    """Byte range from the anchor's heading tag to the next heading of the same or a higher level."""
+    position = _id_attribute(raw, anchor)
+    start = raw.rfind(b"<", 0, position) if position > 0 else -1
+    tag = _HEADING_TAG.match(raw, start) if start >= 0 else None
+    if tag is None:
+        return None
+    level = int(tag.group(1))
+    for match in _SKIPPED_OR_HEADING.finditer(raw, position):
+        found = match.group(2)
+        if found is not None and int(found) <= level:
+            return start, match.start()
+    return start, len(raw)
+
+
+def _id_attribute(raw: bytes, anchor: bytes) -> int:
+    """Where ``id="anchor"`` (or single-quoted) stands as an attribute, or -1."""
+    if not anchor:
+        return -1
+    for quote in (b'"', b"'"):
+        needle = b"id=" + quote + anchor + quote
+        at = raw.find(needle)
+        while at > 0 and not raw[at - 1 : at].isspace():  # skip data-id="…" and the like
+            at = raw.find(needle, at + 1)
+        if at > 0:
+            return at
+    return -1
+
+
+def _by_id(tree: LexborHTMLParser, fragment: str) -> LexborNode | None:
+    value = fragment.replace("\\", "\\\\").replace('"', '\\"')
+    return tree.css_first(f'[id="{value}"]') or tree.css_first(f'a[name="{value}"]')
+
+
+def _from_anchor(node: LexborNode, fragment: str) -> Iterator[Block]:
+    heading = _owning_heading(node)
+    if heading is None:
+        # An id on a container (<section id=…>): the container is the section.
+        yield Heading(0, "", (fragment,))
+        yield from _children(node)
+        return
+    yield _heading(heading, extra_anchor=fragment)
+    yield from _following(heading)
+
+
+def _owning_heading(node: LexborNode) -> LexborNode | None:
+    """The heading an anchor belongs to: itself, its heading parent, or the heading after an empty <a>."""
+    current: LexborNode | None = node
+    while current is not None and current.tag not in ("body", "-document"):
+        if current.tag in _LEVELS:
+            return current
+        current = current.parent
+    if node.tag == "a" and not node.text(strip=True):
+        sibling = node.next
+        while sibling is not None and not sibling.is_element_node:
+            sibling = sibling.next
+        if sibling is not None and sibling.tag in _LEVELS:
+            return sibling
+    return None
+
+
+def _following(node: LexborNode) -> Iterator[Block]:
+    """Blocks after ``node`` in document order; the caller stops at the next peer heading."""
+    current: LexborNode | None = node
+    while current is not None and current.tag != "-document":
+        sibling = current.next
+        while sibling is not None:
+            if sibling.is_element_node:
+                yield from _block(sibling)
+            sibling = sibling.next
+        current = current.parent
+
+
+def _children(node: LexborNode) -> Iterator[Block]:
+    for child in node.iter():
+        yield from _block(child)
+
+
+def _block(node: LexborNode) -> Iterator[Block]:
+    tag = node.tag or ""
+    if tag in _LEVELS:
+        yield _heading(node)
+    elif tag == "table":
+        caption = node.css_first("caption")
+        if caption is not None and (text := heading_text(_flatten(caption))):
+            yield Heading(7, text)
+        yield _table(node)
+    elif tag in ("ul", "ol"):
+        yield from _list(node)
+    elif tag == "dl":
+        yield from _definitions(node)
+    elif tag == "p":
+        if text := _flatten(node):
+            yield Paragraph(text)
+    elif tag == "hr":
+        yield Rule()
+    elif tag in _SKIP or tag.startswith("-"):
+        return
+    elif node.css_first(_STRUCTURE) is None:
+        if node.css_first("pre") is None and (text := _flatten(node)):
+            yield Paragraph(text)  # a wrapper holding only text; code samples are skipped
+    else:
+        yield from _children(node)
+
+
+def _heading(node: LexborNode, extra_anchor: str = "") -> Heading:
+    anchors = [node.id or ""]
+    anchors += [
+        a.attributes.get("id") or a.attributes.get("name") or "" for a in node.css("[id],[name]")
+    ]
+    if extra_anchor:
+        anchors.append(extra_anchor)
+    return Heading(
+        _LEVELS[node.tag or "h6"], heading_text(_flatten(node)), tuple(a for a in anchors if a)
+    )
+
+
+def _list(node: LexborNode) -> Iterator[Block]:
+    for li in node.iter():
+        if li.tag != "li":
+            continue
+        nested: list[LexborNode] = []
+        parts: list[str] = []
+        for child in li.iter(include_text=True):
+            if child.tag in ("ul", "ol"):
+                nested.append(child)
+            else:
+                parts.append(child.text() if child.is_text_node else _raw_text(child))
+        text = _lines("".join(parts))
+        if text:
+            struck = _struck(li, text)
+            yield Item(text, struck=struck)
+        for sub in nested:
+            yield from _list(sub)
+
+
+def _definitions(node: LexborNode) -> Iterator[Block]:
+    term: str | None = None
+    for child in node.iter():
+        if child.tag == "dt":
+            term = _flatten(child)
+        elif child.tag == "dd" and term is not None:
+            yield Item(_flatten(child), term=term)
+
+
+# --- tables -------------------------------------------------------------------
+
+
+def _table(node: LexborNode) -> Table:
+    rows = list(_rows(node))
+    head = 0
+    while head < len(rows) and (rows[head][1] or _all_th(rows[head][0])):
+        head += 1
+    nodes = [tr for tr, _ in rows]
+    spans = node.css_first("[rowspan],[colspan]") is not None
+    header: tuple[str, ...] = ()
+    if head:
+        grid = _expand(nodes[:head], spans).cells
+        width = max(map(len, grid), default=0)
+        header = tuple(
+            " ".join(dict.fromkeys(r[c] for r in grid if c < len(r) and r[c])) for c in range(width)
+        )
+    body = nodes[head:]
+    return Table(header, lambda: _expand(body, spans))
+
+
+def _rows(table: LexborNode) -> Iterator[tuple[LexborNode, bool]]:
+    """Direct rows only, so a table nested in a cell is not read twice."""
+    for child in table.iter():
+        if child.tag == "tr":
+            yield child, False
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            for tr in child.iter():
+                if tr.tag == "tr":
+                    yield tr, child.tag == "thead"
+
+
+def _cells(tr: LexborNode) -> list[LexborNode]:
+    return [c for c in tr.iter() if c.tag in ("td", "th")]
+
+
+def _all_th(tr: LexborNode) -> bool:
+    cells = _cells(tr)
+    return bool(cells) and all(c.tag == "th" for c in cells)
+
+
+def _expand(rows: Sequence[LexborNode], spans: bool) -> Rows:
+    if not spans:
+        grid = [[_cell_text(c) for c in _cells(tr)] for tr in rows]
+        return Rows([[text for text, _ in row] for row in grid], _struck_cells(grid))
+    out: list[list[tuple[str, bool]]] = []
+    carry: dict[int, tuple[tuple[str, bool], int]] = {}
+    for tr in rows:
+        row: list[tuple[str, bool]] = []
+        pending = _cells(tr)
+        pending.reverse()
+        col = 0
+        while pending or any(c >= col for c in carry):
+            if col in carry:
+                value, left = carry.pop(col)
+                if left > 1:
+                    carry[col] = (value, left - 1)
+                row.append(value)
+            elif pending:
+                cell = pending.pop()
+                value = _cell_text(cell)
+                rowspan = _span(cell, "rowspan", _MAX_ROWSPAN)
+                for _ in range(_span(cell, "colspan", _MAX_COLSPAN)):
+                    if rowspan > 1:
+                        carry[col] = (value, rowspan - 1)
+                    row.append(value)
+                    col += 1
+                continue
+            else:
+                row.append(("", False))  # a hole left of a cell spanning down from above
+            col += 1
+        out.append(row)
+    return Rows([[text for text, _ in row] for row in out], _struck_cells(out))
+
+
+def _struck_cells(grid: Sequence[Sequence[tuple[str, bool]]]) -> frozenset[tuple[int, int]]:
+    return frozenset((r, c) for r, row in enumerate(grid) for c, (_, s) in enumerate(row) if s)
+
+
+def _span(cell: LexborNode, name: str, limit: int) -> int:
+    raw = cell.attributes.get(name) or "1"
+    digits = "".join(ch for ch in raw.strip() if ch.isdigit())[:6]
+    value = int(digits) if digits else 1
+    return min(max(value, 1), limit)
+
+
+def _cell_text(cell: LexborNode) -> tuple[str, bool]:
+    child = cell.first_child
+    if child is None:
+        return "", False
+    if child.is_text_node and child.next is None:
+        return _squash(child.text()), False
+    text = _flatten(cell)
+    return text, _struck(cell, text)
+
+
+# --- text ---------------------------------------------------------------------
+
+
+def _flatten(node: LexborNode) -> str:
+    """Text as rendered: no spaces invented inside words, <br> and blocks as line breaks."""
+    if node.css_first("br," + _LINE_BLOCKS) is None:
+        return _squash(node.text())
+    return _lines(_raw_text(node))
+
+
+def _raw_text(node: LexborNode) -> str:
+    for br in node.css("br"):
+        br.replace_with(_BREAK)
+    for block in node.css(_LINE_BLOCKS):
+        if block.mem_id != node.mem_id:
+            block.insert_before(_BREAK)
+            block.insert_after(_BREAK)
+    return node.text()
+
+
+def _lines(text: str) -> str:
+    pieces = (_squash(piece) for piece in text.split(_BREAK))
+    return "\n".join(piece for piece in pieces if piece)
+
+
+def _squash(text: str) -> str:
+    if not text.isascii():  # O(1) in CPython; zero-width characters are never ASCII
+        text = text.translate(_ZERO_WIDTH)
+    return " ".join(text.split())
+
+
+def _struck(node: LexborNode, text: str) -> bool:
+    strike = node.css_first("del,s,strike")
+    return strike is not None and bool(text) and _squash(strike.text()) == _squash(text)

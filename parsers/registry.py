@@ -1,0 +1,59 @@
+"""Parsers by name: sources.toml names a parser, the registry finds it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from parsers.document import Document
+from parsers.entry import Entry
+
+ParseFunc = Callable[[Document], list[Entry]]
+
+
+@dataclass(frozen=True, slots=True)
+class ParserSpec:
+    """A registered parser. ``version`` is stored on every revision it makes,
+    so ``errata reparse`` can tell which revisions an improved parser may change."""
+
+    name: str
+    version: str
+    summary: str
+    func: ParseFunc
+
+
+class UnknownParser(KeyError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        return f"unknown parser {self.name!r} (known: {', '.join(names())})"
+
+
+_REGISTRY: dict[str, ParserSpec] = {}
+
+
+def register(name: str, *, version: str, summary: str) -> Callable[[ParseFunc], ParseFunc]:
+    def add(func: ParseFunc) -> ParseFunc:
+        if name in _REGISTRY:
+            raise ValueError(f"parser {name!r} is registered twice")
+        _REGISTRY[name] = ParserSpec(name, version, summary, func)
+        return func
+
+    return add
+
+
+def get(name: str) -> ParserSpec:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownParser(name) from None
+
+
+def names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def specs() -> list[ParserSpec]:
+    return [_REGISTRY[name] for name in names()]

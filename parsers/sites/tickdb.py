@@ -1,0 +1,22 @@
+"""TickDB (Mintlify): only the quick-reference table counts.
+
+The page repeats each code below the table as a heading with an example
+response. Reading tables only means that if the table ever disappears the
+source reports no entries (a health problem) instead of quietly switching to
+the headings and reporting every message as reworded.
+"""
+
+from __future__ import annotations
+
+from parsers.document import Document
+from parsers.entry import Entry
+from parsers.extract import TABLES_ONLY
+from parsers.generic import read
+from parsers.registry import register
+
+
+@register(
+    "tickdb", version="1", summary="TickDB Mintlify page (HTML or its .md): the code tables only"
+)
+def parse_tickdb(doc: Document) -> list[Entry]:
+    return read(doc, layouts=TABLES_ONLY)

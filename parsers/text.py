@@ -1,0 +1,122 @@
+"""Text normalisation shared by every reader.
+
+A message must come out the same whether the page was served as HTML or as
+Markdown, or the differ reports a rewording that never happened. So both
+readers reduce cells to the same plain text: markup flattened without
+inventing spaces, entities decoded, ``<br>`` kept as a line break, other
+whitespace collapsed, placeholders such as ``{0}`` or ``%s`` untouched.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+# Markdown inline syntax, applied outside code spans only.
+CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
+_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_INLINE_TAG = re.compile(
+    r"</?(?:b|i|em|strong|code|span|a|sup|sub|u|s|del|strike|small|mark|kbd|font|ins|abbr"
+    r"|q|cite|var|samp|tt|big|nobr|wbr)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w])__(?=\S)(.+?)(?<=\S)__(?![\w])")
+_EM = re.compile(
+    r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])|(?<![\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w])"
+)
+_MD_SPECIAL = frozenset("`*_[]<>&\\~!")
+_WHOLE_STRIKE = re.compile(
+    r"^\s*(?:~~(.+)~~|<(del|s|strike)>(.+)</\2>)\s*$", re.IGNORECASE | re.DOTALL
+)
+
+_TRAILING_GLYPHS = " \t#¶§🔗:："
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_SLUG_DROP = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def collapse(text: str) -> str:
+    """Collapse whitespace inside each line; keep single line breaks between lines."""
+    if not text.isascii():
+        text = text.translate(_ZERO_WIDTH)
+    if "\n" not in text:
+        return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def md_inline(text: str) -> tuple[str, bool]:
+    """Markdown inline markup to plain text; also says if the cell was struck through."""
+    struck = False
+    whole = _WHOLE_STRIKE.match(text)
+    if whole:
+        struck = True
+        text = whole.group(1) if whole.group(1) is not None else whole.group(3)
+    if not _MD_SPECIAL.intersection(text):
+        return collapse(text), struck
+    parts: list[str] = []
+    pos = 0
+    for span in CODE_SPAN.finditer(text):
+        parts.append(_md_plain(text[pos : span.start()]))
+        code = span.group(2)
+        if len(code) > 2 and code.startswith(" ") and code.endswith(" "):
+            code = code[1:-1]
+        parts.append(code)
+        pos = span.end()
+    parts.append(_md_plain(text[pos:]))
+    return collapse("".join(parts)), struck
+
+
+def _md_plain(text: str) -> str:
+    if not text:
+        return text
+    text = _ESCAPE.sub(lambda m: chr(0xF0000 + ord(m.group(1))), text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _BR.sub("\n", text)
+    text = _INLINE_TAG.sub("", text)
+    text = _STRIKE.sub(r"\1", text)
+    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _EM.sub(lambda m: m.group(1) or m.group(2), text)
+    if "&" in text:
+        text = html.unescape(text)
+    return re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group()) - 0xF0000), text)
+
+
+def clean_code(text: str) -> str:
+    """A code as documented: surrounding whitespace, quotes and backticks removed."""
+    return text.strip().strip("`'\"").strip()
+
+
+def heading_text(text: str) -> str:
+    """Heading text without the anchor glyphs and trailing colons docs sites append."""
+    return collapse(text).rstrip(_TRAILING_GLYPHS).strip()
+
+
+def slug(text: str) -> str:
+    """A forgiving anchor slug: GitHub, Slate and Mintlify ids all reduce to it."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("_", "-")
+    return _SLUG_DROP.sub("-", text).strip("-")
+
+
+def script_locale(text: str) -> str | None:
+    """The locale a text's script implies, for tables whose language differs from the page's."""
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    if _CJK.search(text):
+        return "zh"
+    return None
