@@ -1,0 +1,30 @@
+"""Is a new revision believable? A broken page must not read as mass removal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers import Entry
+
+DEFAULT_MAX_REMOVED = 0.5
+
+
+def suspicion(
+    old: Sequence[Entry], new: Sequence[Entry], max_removed: float = DEFAULT_MAX_REMOVED
+) -> str | None:
+    """Why ``new`` should be held back as suspect, or None when it looks sound.
+
+    A page that suddenly has no entries, or loses more than ``max_removed`` of
+    the codes it had, is far more often a broken page or parser than a real
+    change; the revision is kept, but applied only when a person accepts it.
+    """
+    if not new:
+        return "the page has no entries"
+    if not old:
+        return None
+    before = {(e.locale, e.code) for e in old}
+    after = {(e.locale, e.code) for e in new}
+    lost = len(before - after)
+    if lost > max_removed * len(before):
+        return f"{lost} of {len(before)} codes would be removed (more than {max_removed:.0%})"
+    return None
