@@ -1,0 +1,121 @@
+"""The schema, as sqlite-utils migrations applied whenever a database is opened.
+
+Migrations are append-only: a released migration is never edited, a change
+to the schema is a new function below the others.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("errata")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    for statement in _INITIAL:
+        db.execute(statement)
+    db.table("entry_versions").enable_fts(
+        ["code", "message"], create_triggers=True, tokenize="unicode61"
+    )
+
+
+_INITIAL = [
+    """
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        exchange TEXT NOT NULL,
+        api TEXT,
+        url TEXT NOT NULL,
+        parser TEXT NOT NULL,
+        locale TEXT NOT NULL DEFAULT 'en',
+        title TEXT,
+        in_config INTEGER NOT NULL DEFAULT 1
+    )""",
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        sources INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        changes INTEGER NOT NULL DEFAULT 0
+    )""",
+    """
+    CREATE TABLE fetches (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        run_id INTEGER REFERENCES runs(id),
+        fetched_at TEXT NOT NULL,
+        url TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        http_status INTEGER,
+        etag TEXT,
+        last_modified TEXT,
+        content_type TEXT,
+        sha256 TEXT,
+        bytes INTEGER,
+        elapsed_ms INTEGER,
+        error_kind TEXT,
+        error_message TEXT,
+        commit_id TEXT
+    )""",
+    """
+    CREATE TABLE revisions (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+        observed_at TEXT NOT NULL,
+        parser TEXT NOT NULL,
+        parser_version TEXT NOT NULL,
+        entry_count INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'suspect', 'accepted')),
+        reason TEXT
+    )""",
+    """
+    CREATE TABLE entry_versions (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        section TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        extra TEXT NOT NULL DEFAULT '{}',
+        ordinal INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL,
+        valid_from_revision INTEGER NOT NULL REFERENCES revisions(id),
+        valid_from TEXT NOT NULL,
+        valid_to_revision INTEGER REFERENCES revisions(id),
+        valid_to TEXT
+    )""",
+    """
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        change_id TEXT NOT NULL,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        revision_id INTEGER NOT NULL REFERENCES revisions(id),
+        observed_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        trivial INTEGER,
+        similarity REAL,
+        code TEXT NOT NULL,
+        new_code TEXT,
+        locale TEXT NOT NULL,
+        section TEXT,
+        old_section TEXT,
+        old_message TEXT,
+        new_message TEXT
+    )""",
+    "CREATE INDEX fetches_source_time ON fetches(source_id, fetched_at)",
+    "CREATE INDEX revisions_source ON revisions(source_id, id)",
+    "CREATE INDEX versions_current ON entry_versions(source_id, valid_to_revision)",
+    "CREATE INDEX versions_as_of ON entry_versions(source_id, valid_from, valid_to)",
+    "CREATE INDEX versions_code ON entry_versions(source_id, code)",
+    "CREATE INDEX changes_time ON changes(observed_at)",
+    "CREATE INDEX changes_source_time ON changes(source_id, observed_at)",
+]

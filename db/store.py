@@ -1,0 +1,354 @@
+"""The versioned store: every fetch, revision and entry version of every source.
+
+An entry version is one row of a page (locale, section, code, message, extra,
+and its ordinal among identical rows) with the revision and time it appeared
+(``valid_from``) and disappeared (``valid_to``, NULL while current). "As of T"
+is then one indexed range query, and removals are first-class: a closed
+version is a code that was removed, and when.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+
+from db.schema import migrations
+from parsers import Entry
+
+_ENTRY_COLUMNS = "code, message, section, locale, extra"
+_CHANGE_COLUMNS = [
+    "change_id",
+    "observed_at",
+    "kind",
+    "severity",
+    "trivial",
+    "similarity",
+    "code",
+    "new_code",
+    "locale",
+    "section",
+    "old_section",
+    "old_message",
+    "new_message",
+]
+
+
+class StoreError(Exception):
+    """A request the store refuses, with a message fit for the command line."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    id: str
+    exchange: str
+    url: str
+    parser: str
+    api: str | None = None
+    locale: str = "en"
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRecord:
+    source_id: str
+    fetched_at: str
+    url: str
+    origin: str  # "http", "file" or "git"
+    outcome: str  # "new", "unchanged", "not_modified" or "failed"
+    run_id: int | None = None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    sha256: str | None = None
+    bytes: int | None = None
+    elapsed_ms: int | None = None
+    error_kind: str | None = None
+    error_message: str | None = None
+    commit_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    id: int
+    source_id: str
+    fetch_id: int
+    observed_at: str
+    parser: str
+    parser_version: str
+    entry_count: int
+    digest: str
+    status: str
+    reason: str | None
+
+
+def digest(entries: Iterable[Entry]) -> str:
+    """Identity of a revision's content, independent of row order."""
+    rows = sorted(_key(e) for e in entries)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+
+
+def _pk(table: Table) -> int:
+    """The rowid sqlite-utils just inserted."""
+    assert table.last_pk is not None
+    return int(table.last_pk)
+
+
+def _key(entry: Entry) -> tuple[str, str, str, str, str]:
+    extra = json.dumps(dict(sorted(entry.extra.items())), ensure_ascii=False)
+    return (entry.locale, entry.section, entry.code, entry.message, extra)
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
+        """Open (creating if needed) and migrate; WAL so readers never wait for the writer."""
+        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        db = Database(conn)
+        migrations.apply(db)
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE),
+        so two writers queue instead of one failing half-way."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # --- sources, runs, fetches -------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[SourceRecord]) -> None:
+        """Mirror the config; sources no longer configured keep their history."""
+        rows = [{**asdict(s), "in_config": 1} for s in sources]
+        with self.transaction():
+            self.db.execute("UPDATE sources SET in_config = 0")
+            if rows:
+                self.db.table("sources").upsert_all(rows, pk="id")
+
+    def ensure_source(self, source: SourceRecord) -> None:
+        """Create an ad hoc source (``errata ingest`` of an id not in the config) if missing."""
+        if self.source(source.id) is None:
+            self.db.table("sources").insert({**asdict(source), "in_config": 0}, pk="id")
+
+    def source(self, source_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+        return rows[0] if rows else None
+
+    def source_ids(self) -> list[str]:
+        return [row["id"] for row in self.db.query("SELECT id FROM sources ORDER BY id")]
+
+    def start_run(self, started_at: str) -> int:
+        with self.transaction():
+            return _pk(self.db.table("runs").insert({"started_at": started_at}))
+
+    def finish_run(
+        self, run_id: int, finished_at: str, status: str, sources: int, failed: int, changes: int
+    ) -> None:
+        with self.transaction():
+            self.db.table("runs").update(
+                run_id,
+                {
+                    "finished_at": finished_at,
+                    "status": status,
+                    "sources": sources,
+                    "failed": failed,
+                    "changes": changes,
+                },
+            )
+
+    def add_fetch(self, fetch: FetchRecord) -> int:
+        return _pk(self.db.table("fetches").insert(asdict(fetch)))
+
+    def last_good_fetch(self, source_id: str) -> dict[str, Any] | None:
+        """The latest fetch whose body was read without error (its validators are trustworthy)."""
+        rows = self.db.query(
+            "SELECT * FROM fetches WHERE source_id = ? AND sha256 IS NOT NULL AND error_kind IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            [source_id],
+        )
+        return next(iter(rows), None)
+
+    def has_fetch(self, source_id: str, sha256: str, fetched_at: str) -> bool:
+        rows = self.db.query(
+            "SELECT 1 FROM fetches WHERE source_id = ? AND sha256 = ? AND fetched_at = ? LIMIT 1",
+            [source_id, sha256, fetched_at],
+        )
+        return next(iter(rows), None) is not None
+
+    # --- revisions ------------------------------------------------------------
+
+    def latest_revision(self, source_id: str) -> Revision | None:
+        rows = self.db.query(
+            "SELECT * FROM revisions WHERE source_id = ? ORDER BY id DESC LIMIT 1", [source_id]
+        )
+        row = next(iter(rows), None)
+        return Revision(**row) if row else None
+
+    def add_revision(
+        self,
+        *,
+        source_id: str,
+        fetch_id: int,
+        observed_at: str,
+        parser: str,
+        parser_version: str,
+        entries: Sequence[Entry],
+        status: str = "ok",
+        reason: str | None = None,
+        changes: Sequence[Mapping[str, Any]] = (),
+    ) -> int:
+        """Store a revision; unless it is suspect, make its entries the current ones.
+
+        Call inside ``transaction()`` together with the fetch it came from, so a
+        crash leaves either all of it or none.
+        """
+        latest = self.latest_revision(source_id)
+        if latest is not None and observed_at < latest.observed_at:
+            raise StoreError(
+                f"source {source_id!r}: {observed_at} is before its latest revision "
+                f"({latest.observed_at}); history is appended in time order"
+            )
+        revision_id = _pk(
+            self.db.table("revisions").insert(
+                {
+                    "source_id": source_id,
+                    "fetch_id": fetch_id,
+                    "observed_at": observed_at,
+                    "parser": parser,
+                    "parser_version": parser_version,
+                    "entry_count": len(entries),
+                    "digest": digest(entries),
+                    "status": status,
+                    "reason": reason,
+                }
+            )
+        )
+        if status != "suspect":
+            self._apply(source_id, revision_id, observed_at, entries)
+            self.db.table("changes").insert_all(
+                {
+                    **{column: change.get(column) for column in _CHANGE_COLUMNS},
+                    "source_id": source_id,
+                    "revision_id": revision_id,
+                }
+                for change in changes
+            )
+        return revision_id
+
+    def _apply(
+        self, source_id: str, revision_id: int, observed_at: str, entries: Sequence[Entry]
+    ) -> None:
+        open_rows = self.db.execute(
+            f"SELECT id, {_ENTRY_COLUMNS}, ordinal FROM entry_versions "
+            "WHERE source_id = ? AND valid_to_revision IS NULL",
+            [source_id],
+        ).fetchall()
+        current = {tuple(row[1:]): row[0] for row in open_rows}
+        wanted: dict[tuple[Any, ...], int] = {}
+        seen: Counter[tuple[str, ...]] = Counter()
+        for position, entry in enumerate(entries):
+            e = entry
+            key = (e.code, e.message, e.section, e.locale, _key(e)[4])
+            wanted[(*key, seen[key])] = position
+            seen[key] += 1
+        closing = [
+            (revision_id, observed_at, vid) for key, vid in current.items() if key not in wanted
+        ]
+        self.db.conn.executemany(
+            "UPDATE entry_versions SET valid_to_revision = ?, valid_to = ? WHERE id = ?", closing
+        )
+        self.db.table("entry_versions").insert_all(
+            {
+                "source_id": source_id,
+                "code": key[0],
+                "message": key[1],
+                "section": key[2],
+                "locale": key[3],
+                "extra": key[4],
+                "ordinal": key[5],
+                "position": position,
+                "valid_from_revision": revision_id,
+                "valid_from": observed_at,
+            }
+            for key, position in wanted.items()
+            if key not in current
+        )
+
+    # --- reads ----------------------------------------------------------------
+
+    def current(self, source_id: str) -> list[Entry]:
+        return self._entries("valid_to_revision IS NULL", [source_id])
+
+    def entries_at(self, source_id: str, at: str) -> list[Entry]:
+        return self._entries(
+            "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", [source_id, at, at]
+        )
+
+    def _entries(self, where: str, params: list[Any]) -> list[Entry]:
+        rows = self.db.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM entry_versions WHERE source_id = ? AND {where} ORDER BY position, id",
+            params,
+        )
+        return [
+            Entry(code, message, section, locale, json.loads(extra))
+            for code, message, section, locale, extra in rows
+        ]
+
+    def history(self, source_id: str, code: str) -> list[dict[str, Any]]:
+        rows = self.db.query(
+            f"SELECT {_ENTRY_COLUMNS}, valid_from, valid_to FROM entry_versions "
+            "WHERE source_id = ? AND code = ? ORDER BY valid_from, position, id",
+            [source_id, code],
+        )
+        return [{**row, "extra": json.loads(row["extra"])} for row in rows]
+
+    def changes(
+        self, *, source: str | None = None, since: str | None = None, until: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The change log, oldest first, as contract change objects."""
+        clauses, params = [], []
+        for clause, value in (
+            ("c.source_id = ?", source),
+            ("c.observed_at >= ?", since),
+            ("c.observed_at < ?", until),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.query(
+            "SELECT c.source_id AS source, s.exchange, c.observed_at, c.kind, c.severity, c.trivial, "
+            "c.similarity, c.code, c.new_code, c.locale, c.section, c.old_section, c.old_message, "
+            f"c.new_message FROM changes c JOIN sources s ON s.id = c.source_id {where} "
+            "ORDER BY c.observed_at, c.id",
+            params,
+        )
+        return [
+            {**row, "trivial": None if row["trivial"] is None else bool(row["trivial"])}
+            for row in rows
+        ]

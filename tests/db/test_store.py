@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from db.store import FetchRecord, SourceRecord, Store, StoreError
+from parsers import Entry
+
+SOURCE = SourceRecord(
+    "okx-ws", "okx", "https://www.okx.com/docs-v5/en/#error-code-websocket", "okx"
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store.open(tmp_path / "errata.db")
+    opened.sync_sources([SOURCE])
+    yield opened
+    opened.close()
+
+
+def revise(store: Store, at: str, entries: Sequence[Entry], status: str = "ok") -> int:
+    with store.transaction():
+        fetch_id = store.add_fetch(
+            FetchRecord(SOURCE.id, at, SOURCE.url, "file", "new", sha256="x" * 64)
+        )
+        return store.add_revision(
+            source_id=SOURCE.id, fetch_id=fetch_id, observed_at=at, parser="okx",
+            parser_version="1", entries=entries, status=status,
+        )  # fmt: skip
+
+
+V1 = [Entry("60029", "Only VIP5"), Entry("20034", "Tag too long"), Entry("20034", "Tag too long")]
+V2 = [Entry("60029", "Only VIP6"), Entry("20034", "Tag too long")]
+
+
+def test_opening_migrates_and_sets_wal_and_foreign_keys(store: Store) -> None:
+    tables = set(store.db.table_names())
+    assert {
+        "sources",
+        "runs",
+        "fetches",
+        "revisions",
+        "entry_versions",
+        "changes",
+        "entry_versions_fts",
+    } <= tables
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
+    Store.open(tmp_path / "a.db").close()
+    again = Store.open(tmp_path / "a.db")
+    rows = list(again.db.query("SELECT name FROM _sqlite_migrations"))
+    assert [r["name"] for r in rows] == ["m001_initial"]
+    again.close()
+
+
+def test_current_and_as_of_reads(store: Store) -> None:
+    revise(store, "2026-01-01T02:00:00Z", V1)
+    revise(store, "2026-02-01T02:00:00Z", V2)
+    assert store.current("okx-ws") == V2
+    assert store.entries_at("okx-ws", "2026-02-01T01:59:59Z") == V1
+    assert store.entries_at("okx-ws", "2026-02-01T02:00:00Z") == V2
+    assert store.entries_at("okx-ws", "2025-12-31T23:59:59Z") == []
+
+
+def test_duplicates_are_versions_of_their_own(store: Store) -> None:
+    revise(store, "2026-01-01T02:00:00Z", V1)
+    revise(store, "2026-02-01T02:00:00Z", V2)
+    history = store.history("okx-ws", "20034")
+    assert [(h["valid_from"], h["valid_to"]) for h in history] == [
+        ("2026-01-01T02:00:00Z", None),
+        ("2026-01-01T02:00:00Z", "2026-02-01T02:00:00Z"),
+    ]
+
+
+def test_history_of_a_reworded_code(store: Store) -> None:
+    revise(store, "2026-01-01T02:00:00Z", V1)
+    revise(store, "2026-02-01T02:00:00Z", V2)
+    assert [(h["message"], h["valid_to"]) for h in store.history("okx-ws", "60029")] == [
+        ("Only VIP5", "2026-02-01T02:00:00Z"),
+        ("Only VIP6", None),
+    ]
+
+
+def test_history_is_appended_in_time_order(store: Store) -> None:
+    revise(store, "2026-02-01T00:00:00Z", V1)
+    with pytest.raises(StoreError, match="before its latest revision"):
+        revise(store, "2026-01-01T00:00:00Z", V2)
+    assert store.current("okx-ws") == V1
+
+
+def test_a_suspect_revision_is_kept_but_not_applied(store: Store) -> None:
+    revise(store, "2026-01-01T00:00:00Z", V1)
+    revise(store, "2026-01-02T00:00:00Z", [], status="suspect")
+    assert store.current("okx-ws") == V1
+    latest = store.latest_revision("okx-ws")
+    assert latest is not None and latest.status == "suspect"
+
+
+def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_fetch(FetchRecord(SOURCE.id, "2026-01-01T00:00:00Z", SOURCE.url, "file", "new"))
+        raise RuntimeError("crash")
+    assert store.db["fetches"].count == 0
+
+
+def test_full_text_search_over_messages(store: Store) -> None:
+    revise(store, "2026-01-01T00:00:00Z", V1)
+    hits = store.db.execute(
+        "SELECT code FROM entry_versions WHERE rowid IN "
+        "(SELECT rowid FROM entry_versions_fts WHERE entry_versions_fts MATCH 'VIP5')"
+    ).fetchall()
+    assert hits == [("60029",)]
+
+
+def test_sources_leaving_the_config_keep_their_history(store: Store) -> None:
+    revise(store, "2026-01-01T00:00:00Z", V1)
+    store.sync_sources(
+        [SourceRecord("tickdb", "tickdb", "https://docs.tickdb.ai/en/errors", "tickdb")]
+    )
+    row = store.source("okx-ws")
+    assert row is not None and row["in_config"] == 0
+    assert store.current("okx-ws") == V1
