@@ -1,0 +1,33 @@
+"""Renderers by name (``--format``), so adding a format is adding a module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reports.model import Report
+
+Renderer = Callable[[Report], str]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(name: str) -> Callable[[Renderer], Renderer]:
+    def add(func: Renderer) -> Renderer:
+        if name in _RENDERERS:
+            raise ValueError(f"renderer {name!r} is registered twice")
+        _RENDERERS[name] = func
+        return func
+
+    return add
+
+
+def render(name: str, report: Report) -> str:
+    try:
+        return _RENDERERS[name](report)
+    except KeyError:
+        raise ValueError(
+            f"unknown report format {name!r} (known: {', '.join(formats())})"
+        ) from None
+
+
+def formats() -> list[str]:
+    return sorted(_RENDERERS)
