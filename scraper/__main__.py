@@ -1,0 +1,5 @@
+"""``python -m scraper`` is ``errata``."""
+
+from scraper.cli import main
+
+main()

@@ -1,0 +1,213 @@
+"""sources.toml: what to watch and how, validated before anything runs.
+
+Every mistake is reported as one line naming the file, the source id and the
+problem, and the CLI exits 2 on it; a typo must never silently unwatch a page.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import parsers
+from db.store import SourceRecord
+from scraper import __version__
+
+DEFAULT_USER_AGENT = (
+    f"errata/{__version__} (error-code change tracker; +https://pypi.org/project/errata/)"
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+class ConfigError(Exception):
+    """Bad configuration; the message is the one line the user sees."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    timeout: float = 30.0
+    retries: int = 3
+    per_host: int = 2
+    concurrency: int = 8
+    max_bytes: int = 25_000_000
+    user_agent: str = DEFAULT_USER_AGENT
+    backoff_initial: float = 1.0
+    backoff_max: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    exchange: str
+    url: str
+    parser: str = "auto"
+    api: str | None = None
+    title: str | None = None
+    locale: str = "en"
+    enabled: bool = True
+
+    @property
+    def wire_url(self) -> str:
+        """What goes over the network: the fragment only selects a section of the page."""
+        return urldefrag(self.url).url
+
+    def record(self) -> SourceRecord:
+        return SourceRecord(
+            id=self.id,
+            exchange=self.exchange,
+            url=self.url,
+            parser=self.parser,
+            api=self.api,
+            locale=self.locale,
+            title=self.title,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    sources: tuple[Source, ...] = ()
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: unknown source id {source_id!r} (configured: {known})")
+
+    def enabled(self) -> list[Source]:
+        return [s for s in self.sources if s.enabled]
+
+
+SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "id": str,
+    "exchange": str,
+    "url": str,
+    "parser": str,
+    "api": str,
+    "title": str,
+    "locale": str,
+    "enabled": bool,
+}
+_REQUIRED = ("id", "exchange", "url")
+FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
+    "timeout": (int, float),
+    "retries": int,
+    "per_host": int,
+    "concurrency": int,
+    "max_bytes": int,
+    "user_agent": str,
+    "backoff_initial": (int, float),
+    "backoff_max": (int, float),
+}
+_TOP_LEVEL = ("fetch", "source")
+
+
+def load(path: str | Path) -> Config:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: config file not found (set ERRATA_CONFIG or --config)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the config file: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    return parse(raw, path)
+
+
+def parse(raw: Mapping[str, Any], path: Path) -> Config:
+    _no_unknown_keys(raw, _TOP_LEVEL, f"{path}: unknown top-level key")
+    fetch = _fetch_settings(raw.get("fetch", {}), path)
+    entries = raw.get("source", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: 'source' must be an array of tables ([[source]])")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        source = _source(entry, path, index)
+        if source.id in seen:
+            raise ConfigError(f"{path}: source {source.id!r}: duplicate id")
+        seen.add(source.id)
+        sources.append(source)
+    return Config(path=path, fetch=fetch, sources=tuple(sources))
+
+
+def _fetch_settings(raw: Any, path: Path) -> FetchSettings:
+    where = f"{path}: [fetch]"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table")
+    _no_unknown_keys(raw, FETCH_KEYS, f"{where}: unknown key")
+    for key, value in raw.items():
+        _check_type(value, FETCH_KEYS[key], f"{where}: {key}")
+        if key != "user_agent" and (value < 0 or (value == 0 and key != "retries")):
+            raise ConfigError(f"{where}: {key} must be positive, not {value}")
+    return FetchSettings(**raw)
+
+
+def _source(raw: Any, path: Path, index: int) -> Source:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: source #{index} must be a table")
+    name = raw.get("id")
+    where = f"{path}: source {name!r}" if isinstance(name, str) else f"{path}: source #{index}"
+    _no_unknown_keys(raw, SOURCE_KEYS, f"{where}: unknown key")
+    for key in _REQUIRED:
+        if key not in raw:
+            raise ConfigError(f"{where}: missing required key {key!r}")
+    for key, value in raw.items():
+        _check_type(value, SOURCE_KEYS[key], f"{where}: {key}")
+    if not _ID.match(raw["id"]):
+        raise ConfigError(f"{where}: id must be a lowercase slug (letters, digits, '.', '_', '-')")
+    if problem := url_problem(raw["url"]):
+        raise ConfigError(f"{where}: malformed url {raw['url']!r}: {problem}")
+    parser = raw.get("parser", "auto")
+    if parser not in parsers.names():
+        raise ConfigError(
+            f"{where}: unknown parser {parser!r} (known: {', '.join(parsers.names())})"
+        )
+    return Source(**raw)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched, or None."""
+    if any(ch.isspace() for ch in url):
+        return "it contains whitespace"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "the scheme must be http or https"
+    if not parts.hostname:
+        return "it has no host"
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        return "the port is not a number"
+    return None
+
+
+def _no_unknown_keys(
+    raw: Mapping[str, Any], known: Mapping[str, Any] | tuple[str, ...], prefix: str
+) -> None:
+    for key in raw:
+        if key not in known:
+            raise ConfigError(f"{prefix} {key!r}")
+
+
+def _check_type(value: Any, expected: type | tuple[type, ...], where: str) -> None:
+    wanted = expected if isinstance(expected, tuple) else (expected,)
+    if isinstance(value, bool) and bool not in wanted:
+        raise ConfigError(f"{where} must be {_type_name(wanted)}, not a boolean")
+    if not isinstance(value, wanted):
+        raise ConfigError(f"{where} must be {_type_name(wanted)}, not {type(value).__name__}")
+
+
+def _type_name(types: tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a number", float: "a number", bool: "true or false"}
+    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.config import ConfigError, load
+from tests.support import REPO, run_cli
+
+GOOD = """
+[fetch]
+timeout = 10
+
+[[source]]
+id = "okx-ws"
+exchange = "okx"
+url = "https://www.okx.com/docs-v5/en/#error-code-websocket"
+parser = "okx"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_repository_config_lists_the_seed_sources() -> None:
+    config = load(REPO / "sources.toml")
+    ids = [s.id for s in config.sources]
+    assert {"okx-ws", "kucoin-ws", "tickdb", "oxfun-ws"} <= set(ids)
+    okx = config.source("okx-ws")
+    assert okx.parser == "okx" and okx.wire_url == "https://www.okx.com/docs-v5/en/"
+
+
+def test_a_good_config(tmp_path: Path) -> None:
+    config = load(write(tmp_path, GOOD))
+    assert config.fetch.timeout == 10 and config.fetch.retries == 3
+    assert config.sources[0].locale == "en" and config.sources[0].enabled
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (GOOD + 'urll = "x"\n', "source 'okx-ws': unknown key 'urll'"),
+        (GOOD + GOOD.split("[fetch]\ntimeout = 10")[1], "source 'okx-ws': duplicate id"),
+        (GOOD.replace('"okx"\n', '"okxx"\n', 1).replace('parser = "okx"', 'parser = "okxx"'), "source 'okx-ws': unknown parser 'okxx'"),
+        (GOOD.replace("https://www.okx.com", "ftp://www.okx.com"), "source 'okx-ws': malformed url 'ftp://"),
+        (GOOD.replace("https://www.okx.com", "https://"), "it has no host"),
+        (GOOD.replace('exchange = "okx"\n', ""), "source 'okx-ws': missing required key 'exchange'"),
+        (GOOD.replace('id = "okx-ws"\n', ""), "source #1: missing required key 'id'"),
+        (GOOD.replace("timeout = 10", 'timeout = "fast"'), "[fetch]: timeout must be a number, not str"),
+        (GOOD.replace("timeout = 10", "timeout = -1"), "[fetch]: timeout must be positive"),
+        (GOOD + "enabled = 1\n", "source 'okx-ws': enabled must be true or false, not int"),
+        (GOOD.replace('id = "okx-ws"', 'id = "OKX WS"'), "source 'OKX WS': id must be a lowercase slug"),
+        ("[notify]\nx = 1\n" + GOOD, "unknown top-level key 'notify'"),
+        ("[[source]\nid=", "invalid TOML"),
+    ],
+    ids=[
+        "unknown-key", "duplicate-id", "unknown-parser", "bad-scheme", "no-host", "missing-field",
+        "missing-id", "wrong-type", "negative", "bool-type", "bad-id", "unknown-table", "bad-toml",
+    ],
+)  # fmt: skip
+def test_bad_configs_name_the_file_source_and_problem(
+    tmp_path: Path, edit: str, message: str
+) -> None:
+    path = write(tmp_path, edit)
+    with pytest.raises(ConfigError) as caught:
+        load(path)
+    text = str(caught.value)
+    assert text.startswith(str(path)) and message in text
+    assert "\n" not in text
+
+
+def test_bad_config_exits_2_with_one_line(tmp_path: Path, env: dict[str, str]) -> None:
+    write(tmp_path, GOOD + 'urll = "x"\n')
+    result = run_cli(["run"], env)
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "errata: error:" in result.stderr and "unknown key 'urll'" in result.stderr
+
+
+def test_missing_config_exits_2(tmp_path: Path, env: dict[str, str]) -> None:
+    result = run_cli(["run"], env)
+    assert result.exit_code == 2 and "config file not found" in result.stderr
+
+
+def test_unknown_source_id_exits_2(tmp_path: Path, env: dict[str, str]) -> None:
+    write(tmp_path, GOOD)
+    result = run_cli(["run", "--only", "okx-wss"], env)
+    assert result.exit_code == 2
+    assert "unknown source id 'okx-wss' (configured: okx-ws)" in result.stderr
+
+
+def test_options_override_the_environment(tmp_path: Path, env: dict[str, str]) -> None:
+    write(tmp_path, GOOD)
+    other = tmp_path / "other.toml"
+    other.write_text(GOOD + 'bogus = "x"\n')
+    result = run_cli(["run", "--config", str(other)], env)
+    assert result.exit_code == 2 and str(other) in result.stderr
