@@ -1,0 +1,36 @@
+"""The README is the manual: every command and the quickstart must be in it."""
+
+from __future__ import annotations
+
+import re
+
+from scraper.cli import cli
+from tests.support import REPO
+
+README = (REPO / "README.md").read_text()
+
+
+def test_every_cli_command_is_documented_with_an_example() -> None:
+    for name in cli.list_commands(None):  # type: ignore[arg-type]
+        assert re.search(rf"^#+ .*`errata {name}\b", README, re.MULTILINE), (
+            f"no section for errata {name}"
+        )
+        assert re.search(rf"^\$? ?errata {name}\b", README, re.MULTILINE), (
+            f"no example of errata {name}"
+        )
+
+
+def test_quickstart_commands_are_the_makefile_targets_ci_uses() -> None:
+    assert "make demo" in README and "make test" in README
+    assert "make test" in (REPO / ".ci" / "run").read_text()
+    makefile = (REPO / "Makefile").read_text()
+    assert re.search(r"^demo:", makefile, re.MULTILINE) and re.search(
+        r"^test:", makefile, re.MULTILINE
+    )
+
+
+def test_every_config_key_is_documented() -> None:
+    from scraper.config import FETCH_KEYS, SOURCE_KEYS
+
+    for key in [*FETCH_KEYS, *SOURCE_KEYS]:
+        assert f"`{key}`" in README, key
