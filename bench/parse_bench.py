@@ -1,0 +1,109 @@
+"""Extracting the watched section of a multi-MB Slate page (issue 3's targets).
+
+- errata's whole ``parsers.parse("okx", page, url)`` against selectolax just parsing
+  the page (target: at most 1.5x);
+- the same extraction written with BeautifulSoup's html.parser (target: errata
+  at least 20x faster);
+- peak memory of a parse, over the page size (target: under 10x).
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+from selectolax.lexbor import LexborHTMLParser
+
+import parsers
+from bench.harness import paired, peak_rss_kib, write_section
+from bench.slate import build
+
+URL = "https://www.okx.com/docs-v5/en/#"
+SECTIONS = ("error-code-websocket", "error-code-rest-api")
+LEVELS = {f"h{i}": i for i in range(1, 7)}
+
+
+def bs4_extract(page: bytes, fragment: str) -> list[tuple[str, str]]:
+    """The same job with BeautifulSoup: find the heading, walk to its next peer, read the tables."""
+    soup = BeautifulSoup(page, "html.parser")
+    anchor = soup.find(id=fragment)
+    assert isinstance(anchor, Tag)
+    level = LEVELS[anchor.name]
+    rows: list[tuple[str, str]] = []
+    for node in anchor.find_next_siblings():
+        if node.name in LEVELS and LEVELS[node.name] <= level:
+            break
+        if node.name == "table":
+            header = [th.get_text(strip=True) for th in node.find_all("th")]
+            code = header.index("Error Code") if "Error Code" in header else 0
+            message = (
+                header.index("Error Message") if "Error Message" in header else len(header) - 1
+            )
+            for tr in node.find_all("tr")[1:]:
+                cells = [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+                if cells:
+                    rows.append((cells[code], cells[message]))
+    return rows
+
+
+def main(rounds: int = 21, bs4_rounds: int = 3) -> str:
+    page = build()
+    size_mb = len(page) / 1e6
+    lines = [
+        f"Page: {size_mb:.1f} MB Slate HTML built from the OKX fixtures (`bench/slate.py`); "
+        f"{rounds} paired rounds, medians; Python {platform.python_version()}, "
+        f"{datetime.now(UTC):%Y-%m-%d}.",
+        "",
+        "| section | entries | selectolax parse of the page | errata `parse()` | errata ÷ selectolax, median of rounds / best runs (target ≤ 1.5×) | BeautifulSoup html.parser | errata faster by (target ≥ 20×) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for fragment in SECTIONS:
+        url = URL + fragment
+        entries = parsers.parse("okx", page, url)
+        ours = paired(
+            lambda: LexborHTMLParser(page), lambda u=url: parsers.parse("okx", page, u), rounds
+        )
+        soup = paired(
+            lambda u=url: parsers.parse("okx", page, u),
+            lambda f=fragment: bs4_extract(page, f),
+            bs4_rounds,
+            warmup=0,
+        )
+        assert len(bs4_extract(page, fragment)) == len(entries), (
+            "both extractions must find the same rows"
+        )
+        lines.append(
+            f"| `#{fragment}` | {len(entries)} | {ours.baseline_ms:.1f} ms | {ours.candidate_ms:.1f} ms "
+            f"| {ours.ratio:.2f}× / {ours.best_ratio:.2f}× | {soup.candidate_ms:.0f} ms | {soup.ratio:.0f}× |"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = Path(tmp) / "okx.html"
+        saved.write_bytes(page)
+        setup = f"import parsers\npage = open({str(saved)!r}, 'rb').read()\n"
+        base = peak_rss_kib(setup)
+        after = peak_rss_kib(
+            setup + f"entries = parsers.parse('okx', page, {URL + SECTIONS[1]!r})\n"
+        )
+        lexbor = peak_rss_kib(
+            setup
+            + "from selectolax.lexbor import LexborHTMLParser\ntree = LexborHTMLParser(page)\n"
+        )
+    ratio = (after - base) * 1024 / len(page)
+    lines += [
+        "",
+        f"Peak memory of `parse()` of `#error-code-rest-api`, in a fresh process: {after - base:,} KiB above "
+        f"a process that only read the page = **{ratio:.1f}× the page size** (target < 10×). "
+        f"For comparison, selectolax's DOM of the whole page: {lexbor - base:,} KiB = {(lexbor - base) * 1024 / len(page):.1f}×.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    result = main()
+    print(result)
+    if "--write" in sys.argv:
+        write_section("parse", result)
