@@ -71,7 +71,9 @@ except OSError:
 
 def peak_rss_kib(code: str) -> int:
     """Peak resident memory (KiB) of a fresh interpreter running ``code``, which must print nothing."""
-    out = subprocess.run([sys.executable, "-c", code + _PEAK], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code + _PEAK], capture_output=True, text=True, check=True
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
