@@ -344,10 +344,9 @@ def ingest(
     cfg = _load_config(paths, required=False)
     with _store(paths) as store:
         source = _ingest_source(cfg, store, source_id, parser_name, url, exchange)
-        body = pipeline.Body(
-            content=content, observed_at=observed, origin="file", url=source.url or str(file)
+        outcome = pipeline.ingest(
+            store, Archive(paths.archive), source, content, observed, location=str(file)
         )
-        outcome = pipeline.ingest(store, Archive(paths.archive), source, body)
     _log_outcome(outcome)
     report = _report([outcome], f"errata ingest {source_id} {observed}")
     click.echo(reports.render("json" if as_json else "markdown", report))

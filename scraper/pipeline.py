@@ -52,22 +52,6 @@ class RunResult:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-@dataclass(frozen=True, slots=True)
-class Body:
-    """A page body and where it came from, before it is stored."""
-
-    content: bytes
-    observed_at: str
-    origin: str  # "http", "file", "git"
-    url: str
-    http_status: int | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    content_type: str | None = None
-    elapsed_ms: int | None = None
-    commit_id: str | None = None
-
-
 def run(
     config: Config,
     store: Store,
@@ -109,46 +93,41 @@ def ingest(
     store: Store,
     archive: Archive,
     source: Source,
-    body: Body,
+    content: bytes,
+    observed_at: str,
     *,
+    origin: str = "file",
+    location: str | None = None,
+    commit_id: str | None = None,
     policy: Policy = differ.DEFAULT_POLICY,
 ) -> Outcome:
-    """Store a page body obtained elsewhere (a file, a git commit) as of ``body.observed_at``.
+    """Store a page body obtained elsewhere (a file, a git commit) as of ``observed_at``.
 
-    Idempotent: the same body at the same time a second time changes nothing.
+    ``location`` (a file path, say) is recorded on the fetch row instead of the
+    source's URL. Idempotent: the same body at the same time a second time
+    changes nothing.
     """
     store.ensure_source(source.record())
-    if store.has_fetch(source.id, archive.put(body.content), body.observed_at):
+    if store.has_fetch(source.id, archive.put(content), observed_at):
         return Outcome(source, "unchanged", entries=_count(store, source))
-    return process(store, archive, source, body, run_id=None, policy=policy)
+    fetch = FetchRecord(
+        source.id, observed_at, location or source.url, origin, "new", commit_id=commit_id
+    )
+    return process(store, archive, source, content, fetch, policy=policy)
 
 
 def process(
     store: Store,
     archive: Archive,
     source: Source,
-    body: Body,
+    content: bytes,
+    fetch: FetchRecord,
     *,
-    run_id: int | None,
     policy: Policy,
 ) -> Outcome:
-    sha = archive.put(body.content)
-    record = FetchRecord(
-        source_id=source.id,
-        fetched_at=body.observed_at,
-        url=body.url,
-        origin=body.origin,
-        outcome="new",
-        run_id=run_id,
-        http_status=body.http_status,
-        etag=body.etag,
-        last_modified=body.last_modified,
-        content_type=body.content_type,
-        sha256=sha,
-        bytes=len(body.content),
-        elapsed_ms=body.elapsed_ms,
-        commit_id=body.commit_id,
-    )
+    """Archive, parse, diff and store one body; ``fetch`` describes where it came from."""
+    sha = archive.put(content)
+    record = replace(fetch, outcome="new", sha256=sha, bytes=len(content))
     previous = store.last_good_fetch(source.id)
     if previous is not None and previous["sha256"] == sha:
         with store.transaction():
@@ -157,10 +136,10 @@ def process(
     try:
         entries = parsers.parse(
             source.parser,
-            body.content,
+            content,
             source.url,
             locale=source.locale,
-            charset=_charset(body.content_type),
+            charset=_charset(record.content_type),
             where=f"source {source.id}",
         )
     except parsers.ParseError as error:
@@ -217,7 +196,7 @@ def _from_fetch(
     source: Source,
     fetched: FetchResult,
     at: str,
-    run_id: int | None,
+    run_id: int,
     policy: Policy,
 ) -> Outcome:
     record = FetchRecord(
@@ -228,39 +207,21 @@ def _from_fetch(
         outcome="failed",
         run_id=run_id,
         http_status=fetched.status,
-        elapsed_ms=fetched.elapsed_ms,
-    )
-    if fetched.error is not None:
-        with store.transaction():
-            store.add_fetch(
-                replace(record, error_kind=fetched.error.kind, error_message=str(fetched.error))
-            )
-        return Outcome(
-            source, "failed", problem=f"fetch failed ({fetched.error.kind}): {fetched.error}"
-        )
-    if fetched.not_modified or fetched.body is None:
-        with store.transaction():
-            store.add_fetch(
-                replace(
-                    record,
-                    outcome="not_modified",
-                    etag=fetched.etag,
-                    last_modified=fetched.last_modified,
-                )
-            )
-        return Outcome(source, "not_modified", entries=_count(store, source))
-    body = Body(
-        content=fetched.body,
-        observed_at=at,
-        origin="http",
-        url=fetched.url,
-        http_status=fetched.status,
         etag=fetched.etag,
         last_modified=fetched.last_modified,
         content_type=fetched.content_type,
         elapsed_ms=fetched.elapsed_ms,
     )
-    return process(store, archive, source, body, run_id=run_id, policy=policy)
+    if fetched.error is not None:
+        error = fetched.error
+        with store.transaction():
+            store.add_fetch(replace(record, error_kind=error.kind, error_message=str(error)))
+        return Outcome(source, "failed", problem=f"fetch failed ({error.kind}): {error}")
+    if fetched.not_modified or fetched.body is None:
+        with store.transaction():
+            store.add_fetch(replace(record, outcome="not_modified"))
+        return Outcome(source, "not_modified", entries=_count(store, source))
+    return process(store, archive, source, fetched.body, record, policy=policy)
 
 
 def _validators(store: Store, sources: Iterable[Source]) -> dict[str, Validators]:

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from scraper.localserver import Page, PageServer
 from tests.support import fixture_bytes, json_out, run_cli
@@ -49,6 +50,15 @@ parser = "oxfun"
     )
 
 
+def two_nights(tmp_path: Path, server: PageServer, env: dict[str, str], *args: str) -> Result:
+    """Night one serves V1 (the baseline), night two V2; returns night two's result."""
+    configure(tmp_path, server)
+    server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown")
+    run_cli(["run"], env)
+    server.pages["/docs/"] = Page(fixture_bytes(V2), "text/markdown")
+    return run_cli(["run", *args], env)
+
+
 def count(db: str, table: str) -> int:
     with sqlite3.connect(db) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
@@ -88,11 +98,7 @@ def test_two_nights_then_an_unchanged_one(
 def test_markdown_changelog_is_the_default_output(
     tmp_path: Path, server: PageServer, env: dict[str, str]
 ) -> None:
-    configure(tmp_path, server)
-    server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown")
-    run_cli(["run"], env)
-    server.pages["/docs/"] = Page(fixture_bytes(V2), "text/markdown")
-    result = run_cli(["run"], env)
+    result = two_nights(tmp_path, server, env)
     assert "16 changes (16 medium)." in result.stdout
     assert "## opnx · opnx-ws" in result.stdout
     assert "- 🟠 **reworded** `100005` · Error Codes · similarity 0.83" in result.stdout
@@ -136,8 +142,4 @@ def test_a_page_that_lost_its_table_is_held_back_not_reported_as_removals(
 def test_fail_on(
     tmp_path: Path, server: PageServer, env: dict[str, str], level: str, code: int
 ) -> None:
-    configure(tmp_path, server)
-    server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown")
-    run_cli(["run"], env)
-    server.pages["/docs/"] = Page(fixture_bytes(V2), "text/markdown")
-    assert run_cli(["run", "--fail-on", level], env).exit_code == code
+    assert two_nights(tmp_path, server, env, "--fail-on", level).exit_code == code
