@@ -19,7 +19,7 @@ from parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
 from parsers.text import CODE_SPAN, heading_text, md_inline
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)\s*(.*?)[ \t]*#*[ \t]*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(.*)$")
 _HEADING_ID = re.compile(r"\s*\{#([^}\s]+)[^}]*\}\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -70,9 +70,9 @@ class _Reader:
             return i + 1
         if fence := _FENCE.match(line):
             return self._skip_fence(i, fence.group(1))
-        if (heading := _ATX.match(line)) and heading.group(2):
+        if (heading := _ATX.match(line)) and (title := _atx_title(heading.group(2))):
             self._flush()
-            self._heading(len(heading.group(1)), heading.group(2))
+            self._heading(len(heading.group(1)), title)
             return i + 1
         if _HTML_TABLE_START.match(line):
             return self._html_table(i)
@@ -147,7 +147,7 @@ class _Reader:
             parts.append(nxt.strip())
             j += 1
         if len(parts) == 1 and self._table_starts(j):
-            self._caption(first)  # "1. Request Errors#" written right above a table
+            self._caption(self.lines[i].strip())  # "1. Request Errors#" right above a table
             return j
         text, struck = md_inline(" ".join(parts))
         if text:
@@ -188,6 +188,11 @@ class _Reader:
         chunk = "\n".join(self.lines[i : j + 1])
         self.out.extend(b for b in html_reader.blocks(chunk) if isinstance(b, Table | Heading))
         return j + 1
+
+
+def _atx_title(rest: str) -> str:
+    """The title of an ATX heading: closing hashes (``###Heading###``) and spaces trimmed."""
+    return rest.strip().rstrip("#").rstrip()
 
 
 def _is_separator(line: str) -> bool:
