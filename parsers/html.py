@@ -48,10 +48,17 @@ _LINE_BLOCKS = "p,div,li,tr,td,th,dt,dd,h1,h2,h3,h4,h5,h6,blockquote,pre,ul,ol,t
 _BREAK = "\u2029"  # stands for a <br> until whitespace is collapsed
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _HEADING_TAG = re.compile(rb"<h([1-6])[\s>/]", re.IGNORECASE)
-_SKIPPED_OR_HEADING = re.compile(
-    rb"<!--.*?-->|<(script|style|template|textarea|xmp)\b.*?</\1\s*>|<h([1-6])[\s>/]",
-    re.IGNORECASE | re.DOTALL,
+# What can hide a heading tag from the DOM (comments, raw-text elements), or is one.
+_OPAQUE_OR_HEADING = re.compile(
+    rb"<(?:(!--)|(script|style|template|textarea|xmp)\b)|<h([1-6])[\s>/]", re.IGNORECASE
 )
+_CLOSERS = {
+    b"!--": re.compile(rb"-->"),
+    **{
+        name: re.compile(rb"</" + name + rb"\s*>", re.IGNORECASE)
+        for name in (b"script", b"style", b"template", b"textarea", b"xmp")
+    },
+}
 _MAX_COLSPAN = 64
 _MAX_ROWSPAN = 10_000
 
@@ -101,10 +108,18 @@ def _section_span(raw: bytes, anchor: bytes) -> tuple[int, int] | None:
     if tag is None:
         return None
     level = int(tag.group(1))
-    for match in _SKIPPED_OR_HEADING.finditer(raw, position):
-        found = match.group(2)
-        if found is not None and int(found) <= level:
-            return start, match.start()
+    at = position
+    while match := _OPAQUE_OR_HEADING.search(raw, at):
+        found = match.group(3)
+        if found is not None:
+            if int(found) <= level:
+                return start, match.start()
+            at = match.end()
+            continue
+        closed = _CLOSERS[(match.group(1) or match.group(2)).lower()].search(raw, match.end())
+        if closed is None:
+            break  # unclosed: the rest of the page is inside it
+        at = closed.end()
     return start, len(raw)
 
 

@@ -15,12 +15,14 @@ import unicodedata
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
-# Markdown inline syntax, applied outside code spans only.
-CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# Markdown inline syntax, applied outside code spans only. Every span is bounded
+# ({1,N}), so text full of unclosed markers costs linear time, not quadratic.
+CODE_SPAN = re.compile(r"(`+)(.{1,2000}?)(?<!`)\1(?!`)", re.DOTALL)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_URL = r"\((?:[^()\s]|\([^()]{0,500}\)){0,2000}(?:\s+\"[^\"]{0,500}\")?\)"
+_IMAGE = re.compile(r"!\[([^\]]{0,300})\]" + _URL)
+_LINK = re.compile(r"\[([^\]]{1,300})\]" + _URL)
+_REF_LINK = re.compile(r"\[([^\]]{1,300})\]\[[^\]]{0,200}\]")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _INLINE_TAG = re.compile(
@@ -28,10 +30,13 @@ _INLINE_TAG = re.compile(
     r"|q|cite|var|samp|tt|big|nobr|wbr)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w])__(?=\S)(.+?)(?<=\S)__(?![\w])")
+_STRIKE = re.compile(r"~~(?=\S)(.{1,300}?)(?<=\S)~~")
+_BOLD = re.compile(
+    r"\*\*(?=\S)(.{1,300}?)(?<=\S)\*\*|(?<![\w])__(?=\S)(.{1,300}?)(?<=\S)__(?![\w])"
+)
 _EM = re.compile(
-    r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])|(?<![\w])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w])"
+    r"(?<![*\w])\*(?=[^\s*])(.{1,300}?)(?<=[^\s*])\*(?![*\w])"
+    r"|(?<![\w])_(?=[^\s_])(.{1,300}?)(?<=[^\s_])_(?![\w])"
 )
 _MD_SPECIAL = frozenset("`*_[]<>&\\~!")
 _WHOLE_STRIKE = re.compile(
