@@ -39,6 +39,8 @@ _EM = re.compile(
     r"|(?<![\w])_(?=[^\s_])(.{1,300}?)(?<=[^\s_])_(?![\w])"
 )
 _MD_SPECIAL = frozenset("`*_[]<>&\\~!")
+_HELD = "\U0010fff0"  # private use: stands for a code span while the rest is rewritten
+_HELD_SPAN = re.compile(f"{_HELD}(\\d+){_HELD}")
 _WHOLE_STRIKE = re.compile(
     r"^\s*(?:~~(.+)~~|<(del|s|strike)>(.+)</\2>)\s*$", re.IGNORECASE | re.DOTALL
 )
@@ -69,17 +71,21 @@ def md_inline(text: str) -> tuple[str, bool]:
         text = whole.group(1) if whole.group(1) is not None else whole.group(3)
     if not _MD_SPECIAL.intersection(text):
         return collapse(text), struck
-    parts: list[str] = []
-    pos = 0
-    for span in CODE_SPAN.finditer(text):
-        parts.append(_md_plain(text[pos : span.start()]))
+    # Code spans bind first and their content is literal; links and emphasis
+    # around them still apply (``[`50012`](#50012)`` is the code 50012).
+    spans: list[str] = []
+
+    def hold(span: re.Match[str]) -> str:
         code = span.group(2)
         if len(code) > 2 and code.startswith(" ") and code.endswith(" "):
             code = code[1:-1]
-        parts.append(code)
-        pos = span.end()
-    parts.append(_md_plain(text[pos:]))
-    return collapse("".join(parts)), struck
+        spans.append(code)
+        return f"{_HELD}{len(spans) - 1}{_HELD}"
+
+    plain = _md_plain(CODE_SPAN.sub(hold, text))
+    if spans:
+        plain = _HELD_SPAN.sub(lambda m: spans[int(m.group(1))], plain)
+    return collapse(plain), struck
 
 
 def _md_plain(text: str) -> str:

@@ -142,3 +142,21 @@ def write(case: Case) -> None:
 if __name__ == "__main__" and "--write" in sys.argv:
     for each in CASES:
         write(each)
+
+
+def test_okx_on_the_whole_multi_megabyte_page_matches_the_fragment_goldens() -> None:
+    """On okx.com the sections are one 5 MB page; the fixtures are its fragments."""
+    from bench.slate import build
+
+    page = build()
+    assert len(page) > 4_000_000
+
+    def golden(case: Case) -> list[object]:
+        return list(json.loads(case.golden.read_text(encoding="utf-8"))["entries"])
+
+    rest = [entry for case in CASES[:11] for entry in golden(case)]
+    websocket = golden(CASES[11])
+    assert [e.to_dict() for e in parse("okx", page, f"{OKX}#error-code-rest-api")] == rest
+    assert [e.to_dict() for e in parse("okx", page, f"{OKX}#error-code-websocket")] == websocket
+    close_frame = parse("okx", page, f"{OKX}#error-code-websocket-public-close-frame")
+    assert [e.to_dict() for e in close_frame] == golden(CASES[12])

@@ -39,6 +39,11 @@ def test_codes_keep_their_exact_form() -> None:
     assert [c for c, _ in codes(table)] == ["05001", "000101", "-1013", "0", "AMBIGUOUS_SYMBOL"]
 
 
+def test_links_backticks_and_emphasis_around_codes_are_unwrapped() -> None:
+    table = "| Code | Message |\n|--|--|\n| [`50012`](#50012) | a |\n| **50013** | b |\n| <code>50014</code> | c |"
+    assert [c for c, _ in codes(table)] == ["50012", "50013", "50014"]
+
+
 def test_headings_without_a_space_and_closing_hashes() -> None:
     text = "###HTTP error status codes###\n\nCode | Meaning\n---|---\n400 | Bad Request"
     assert parse("markdown", text)[0].section == "HTTP error status codes"
