@@ -304,6 +304,13 @@ class Store:
     def current(self, source_id: str) -> list[Entry]:
         return self._entries("valid_to_revision IS NULL", [source_id])
 
+    def count_current(self, source_id: str) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM entry_versions WHERE source_id = ? AND valid_to_revision IS NULL",
+            [source_id],
+        ).fetchone()
+        return int(row[0])
+
     def entries_at(self, source_id: str, at: str) -> list[Entry]:
         return self._entries(
             "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", [source_id, at, at]

@@ -361,18 +361,12 @@ def _ingest_source(
     url: str | None,
     exchange: str | None,
 ) -> Source:
+    """The configured source, else the one earlier ingests created, else a new ad hoc one."""
     configured = next((s for s in cfg.sources if s.id == source_id), None)
     stored = store.source(source_id)
+    fields = ("id", "exchange", "url", "parser", "api", "title", "locale")
     base = configured or (
-        Source(
-            stored["id"],
-            stored["exchange"],
-            stored["url"],
-            stored["parser"],
-            stored["api"],
-            stored["title"],
-            stored["locale"],
-        )
+        Source(**{name: stored[name] for name in fields})
         if stored
         else Source(source_id, exchange or source_id.split("-")[0], "", "auto")
     )

@@ -234,7 +234,7 @@ def _validators(store: Store, sources: Iterable[Source]) -> dict[str, Validators
 
 
 def _count(store: Store, source: Source) -> int:
-    return len(store.current(source.id))
+    return store.count_current(source.id)
 
 
 def _charset(content_type: str | None) -> str | None:
