@@ -1,15 +1,37 @@
 """The schema, as sqlite-utils migrations applied whenever a database is opened.
 
 Migrations are append-only: a released migration is never edited, a change
-to the schema is a new function below the others.
+to the schema is a new function below the others. A migration that needs
+``transform()`` must call ``transform()`` from this module, which puts back
+the full-text-search triggers that sqlite-utils' own drops.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("errata")
+
+
+def transform(db: Database, table: str, **changes: Any) -> None:
+    """``Table.transform`` that keeps full-text search working.
+
+    sqlite-utils rebuilds the table and drops its triggers, including the
+    ones that keep the ``<table>_fts`` index in step; without them new rows
+    would silently never be searchable.
+    """
+    target = db.table(table)
+    fts = target.detect_fts()
+    columns: list[str] = []
+    if fts is not None:
+        columns = [c.name for c in db.table(fts).columns]
+    target.transform(**changes)
+    if fts is not None:
+        target.disable_fts()
+        target.enable_fts(columns, create_triggers=True, tokenize="unicode61")
 
 
 @migrations()
@@ -19,6 +41,13 @@ def m001_initial(db: Database) -> None:
     db.table("entry_versions").enable_fts(
         ["code", "message"], create_triggers=True, tokenize="unicode61"
     )
+
+
+@migrations()
+def m002_views(db: Database) -> None:
+    """Views that answer the common questions in Datasette without SQL."""
+    for statement in _VIEWS:
+        db.execute(statement)
 
 
 _INITIAL = [
@@ -118,4 +147,39 @@ _INITIAL = [
     "CREATE INDEX versions_code ON entry_versions(source_id, code)",
     "CREATE INDEX changes_time ON changes(observed_at)",
     "CREATE INDEX changes_source_time ON changes(source_id, observed_at)",
+]
+
+_VIEWS = [
+    """
+    CREATE VIEW current_entries AS
+    SELECT v.source_id, s.exchange, v.locale, v.section, v.code, v.message, v.extra,
+           v.valid_from AS since
+    FROM entry_versions v JOIN sources s ON s.id = v.source_id
+    WHERE v.valid_to_revision IS NULL
+    ORDER BY v.source_id, v.position, v.id""",
+    """
+    CREATE VIEW change_log AS
+    SELECT c.observed_at, s.exchange, c.source_id, c.kind, c.severity, c.code, c.new_code,
+           c.locale, c.section, c.old_section, c.old_message, c.new_message, c.trivial,
+           c.similarity, c.change_id, c.revision_id
+    FROM changes c JOIN sources s ON s.id = c.source_id
+    ORDER BY c.observed_at DESC, c.id DESC""",
+    """
+    CREATE VIEW code_timeline AS
+    SELECT t.source_id, s.exchange, t.locale, t.code, t.first_seen,
+           CASE WHEN t.current > 0 THEN (
+               SELECT max(f.fetched_at) FROM fetches f
+               WHERE f.source_id = t.source_id AND f.sha256 IS NOT NULL AND f.error_kind IS NULL
+           ) ELSE (
+               SELECT max(f.fetched_at) FROM fetches f
+               WHERE f.source_id = t.source_id AND f.sha256 IS NOT NULL AND f.error_kind IS NULL
+                 AND f.fetched_at < t.last_valid_to
+           ) END AS last_seen,
+           CASE WHEN t.current > 0 THEN NULL ELSE t.last_valid_to END AS removed_at,
+           t.current AS current_occurrences, t.versions
+    FROM (
+        SELECT source_id, locale, code, min(valid_from) AS first_seen, max(valid_to) AS last_valid_to,
+               sum(valid_to_revision IS NULL) AS current, count(*) AS versions
+        FROM entry_versions GROUP BY source_id, locale, code
+    ) t JOIN sources s ON s.id = t.source_id""",
 ]

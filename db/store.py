@@ -10,6 +10,7 @@ version is a code that was removed, and when.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 from collections import Counter
@@ -112,6 +113,7 @@ def _key(entry: Entry) -> tuple[str, str, str, str, str]:
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._savepoints = itertools.count()
 
     @classmethod
     def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
@@ -120,18 +122,32 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
-        db = Database(conn)
-        migrations.apply(db)
-        return cls(db)
+        store = cls(Database(conn))
+        if migrations.pending(store.db):
+            with store.transaction():
+                migrations.apply(store.db)
+        return store
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE),
-        so two writers queue instead of one failing half-way."""
+        """A write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE),
+        so two writers queue instead of one failing half-way. Nested, it is a savepoint:
+        ``reparse`` wraps a whole source in one transaction around the usual steps."""
         conn = self.db.conn
+        if conn.in_transaction:
+            name = f"errata_{next(self._savepoints)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            conn.execute(f"RELEASE {name}")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -152,8 +168,9 @@ class Store:
 
     def ensure_source(self, source: SourceRecord) -> None:
         """Create an ad hoc source (``errata ingest`` of an id not in the config) if missing."""
-        if self.source(source.id) is None:
-            self.db.table("sources").insert({**asdict(source), "in_config": 0}, pk="id")
+        with self.transaction():
+            if self.source(source.id) is None:
+                self.db.table("sources").insert({**asdict(source), "in_config": 0}, pk="id")
 
     def source(self, source_id: str) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
@@ -183,6 +200,46 @@ class Store:
 
     def add_fetch(self, fetch: FetchRecord) -> int:
         return _pk(self.db.table("fetches").insert(asdict(fetch)))
+
+    def set_fetch_outcome(
+        self,
+        fetch_id: int,
+        outcome: str,
+        error_kind: str | None = None,
+        error_message: str | None = None,
+    ) -> None:
+        """What a stored body led to; ``reparse`` rewrites it with today's parsers."""
+        self.db.execute(
+            "UPDATE fetches SET outcome = ?, error_kind = ?, error_message = ? WHERE id = ?",
+            [outcome, error_kind, error_message, fetch_id],
+        )
+
+    def bodies(self, source_id: str) -> list[dict[str, Any]]:
+        """The fetches of a source that stored a body, in the order they happened."""
+        return list(
+            self.db.query(
+                "SELECT id, fetched_at, sha256, content_type, error_kind FROM fetches "
+                "WHERE source_id = ? AND sha256 IS NOT NULL ORDER BY fetched_at, id",
+                [source_id],
+            )
+        )
+
+    def clear_derived(self, source_id: str) -> None:
+        """Drop a source's revisions, entry versions and changes (``reparse`` rebuilds them)."""
+        for table in ("changes", "entry_versions", "revisions"):
+            self.db.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])
+
+    def revision_count(self, source_id: str) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM revisions WHERE source_id = ?", [source_id]
+        ).fetchone()
+        return int(row[0])
+
+    def accepted_digests(self, source_id: str) -> frozenset[str]:
+        rows = self.db.execute(
+            "SELECT digest FROM revisions WHERE source_id = ? AND status = 'accepted'", [source_id]
+        )
+        return frozenset(row[0] for row in rows)
 
     def last_good_fetch(self, source_id: str) -> dict[str, Any] | None:
         """The latest fetch whose body was read without error (its validators are trustworthy)."""

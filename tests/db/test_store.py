@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from db import schema
 from db.store import FetchRecord, SourceRecord, Store, StoreError
 from parsers import Entry
 
@@ -55,7 +56,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     Store.open(tmp_path / "a.db").close()
     again = Store.open(tmp_path / "a.db")
     rows = list(again.db.query("SELECT name FROM _sqlite_migrations"))
-    assert [r["name"] for r in rows] == ["m001_initial"]
+    assert [r["name"] for r in rows] == ["m001_initial", "m002_views"]
     again.close()
 
 
@@ -126,3 +127,81 @@ def test_sources_leaving_the_config_keep_their_history(store: Store) -> None:
     row = store.source("okx-ws")
     assert row is not None and row["in_config"] == 0
     assert store.current("okx-ws") == V1
+
+
+def test_views_answer_the_common_questions(store: Store) -> None:
+    revise(store, "2026-01-01T02:00:00Z", V1)
+    with store.transaction():
+        store.add_fetch(
+            FetchRecord(
+                SOURCE.id, "2026-01-15T02:00:00Z", SOURCE.url, "http", "unchanged", sha256="y" * 64
+            )
+        )
+    revise(store, "2026-02-01T02:00:00Z", [Entry("20034", "Tag too long")])
+    current = list(store.db.query("SELECT code, exchange FROM current_entries"))
+    assert current == [{"code": "20034", "exchange": "okx"}]
+    timeline = {
+        row["code"]: (
+            row["first_seen"],
+            row["last_seen"],
+            row["removed_at"],
+            row["current_occurrences"],
+        )
+        for row in store.db.query("SELECT * FROM code_timeline")
+    }
+    assert timeline == {
+        "60029": ("2026-01-01T02:00:00Z", "2026-01-15T02:00:00Z", "2026-02-01T02:00:00Z", 0),
+        "20034": ("2026-01-01T02:00:00Z", "2026-02-01T02:00:00Z", None, 1),
+    }
+
+
+def test_change_log_view_is_newest_first(store: Store) -> None:
+    for day, message in (("01", "a"), ("02", "b"), ("03", "c")):
+        with store.transaction():
+            fetch_id = store.add_fetch(
+                FetchRecord(SOURCE.id, f"2026-01-{day}T00:00:00Z", SOURCE.url, "file", "new")
+            )
+            store.add_revision(
+                source_id=SOURCE.id, fetch_id=fetch_id, observed_at=f"2026-01-{day}T00:00:00Z", parser="okx",
+                parser_version="1", entries=[Entry("1", message)],
+                changes=[{"change_id": day, "observed_at": f"2026-01-{day}T00:00:00Z", "kind": "reworded",
+                          "severity": "medium", "code": "1", "locale": "en"}],
+            )  # fmt: skip
+    assert [r["change_id"] for r in store.db.query("SELECT change_id FROM change_log")] == [
+        "03",
+        "02",
+        "01",
+    ]
+
+
+def test_transform_keeps_full_text_search_working(store: Store) -> None:
+    revise(store, "2026-01-01T00:00:00Z", V1)
+    plain = Store.open(store.db.conn.execute("PRAGMA database_list").fetchone()[2])
+
+    def search(db: Store, word: str) -> list[str]:
+        sql = "SELECT code FROM entry_versions WHERE rowid IN (SELECT rowid FROM entry_versions_fts WHERE entry_versions_fts MATCH ?)"
+        return [row[0] for row in db.db.execute(sql, [word])]
+
+    with plain.transaction():
+        plain.db.table("entry_versions").transform(types={"position": int})  # sqlite-utils' own
+    revise(plain, "2026-01-02T00:00:00Z", [*V1, Entry("60030", "Only VIP4")])
+    assert search(plain, "VIP4") == []  # the triggers are gone: new rows are not searchable
+
+    with store.transaction():
+        schema.transform(store.db, "entry_versions", types={"position": int})
+    revise(store, "2026-01-03T00:00:00Z", [*V1, Entry("60031", "Only VIP3")])
+    assert search(store, "VIP3") == ["60031"]
+    plain.close()
+
+
+def test_nested_transactions_are_savepoints(store: Store) -> None:
+    with store.transaction():
+        store.add_fetch(FetchRecord(SOURCE.id, "2026-01-01T00:00:00Z", SOURCE.url, "file", "new"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_fetch(
+                FetchRecord(SOURCE.id, "2026-01-02T00:00:00Z", SOURCE.url, "file", "new")
+            )
+            raise RuntimeError("inner step fails")
+    assert [r["fetched_at"] for r in store.db.query("SELECT fetched_at FROM fetches")] == [
+        "2026-01-01T00:00:00Z"
+    ]

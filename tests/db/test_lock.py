@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from db.lock import LockTimeout, write_lock
+from tests.support import run_cli
+
+
+def test_a_second_writer_waits_then_gives_up_with_a_clear_message(tmp_path: Path) -> None:
+    db = tmp_path / "errata.db"
+    with write_lock(db, timeout=1):
+        started = time.monotonic()
+        with pytest.raises(LockTimeout) as caught, write_lock(db, timeout=0.3):
+            pass
+        waited = time.monotonic() - started
+    assert 0.3 <= waited < 2
+    assert f"{db} is being written by errata pid" in str(caught.value)
+    with write_lock(db, timeout=0):  # released when the holder ends
+        pass
+
+
+def test_writing_commands_exit_75_while_another_writer_holds_the_lock(tmp_path: Path) -> None:
+    env = {"ERRATA_DB": str(tmp_path / "errata.db"), "ERRATA_ARCHIVE": str(tmp_path / "snap")}
+    page = tmp_path / "page.md"
+    page.write_text("| Code | Message |\n|--|--|\n| 1 | a |\n")
+    with write_lock(tmp_path / "errata.db", timeout=1):
+        result = run_cli(
+            ["ingest", "x", str(page), "--observed-at", "2026-01-01", "--lock-timeout", "0.2"], env
+        )
+        reader = run_cli(["changes", "--json"], env)  # readers never wait
+    assert result.exit_code == 75
+    assert "errata: error:" in result.stderr and "is being written by" in result.stderr
+    assert reader.exit_code == 0
