@@ -9,7 +9,7 @@ kind and an ``Outcome`` with status ``failed``; it never becomes a change.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from typing import Literal
@@ -134,60 +134,81 @@ def process(
             store.add_fetch(replace(record, outcome="unchanged"))
         return Outcome(source, "unchanged", entries=_count(store, source))
     try:
-        entries = parsers.parse(
-            source.parser,
-            content,
-            source.url,
-            locale=source.locale,
-            charset=_charset(record.content_type),
-            where=f"source {source.id}",
-        )
+        entries = parse_body(source, content, record.content_type)
     except parsers.ParseError as error:
         with store.transaction():
             store.add_fetch(
                 replace(record, outcome="failed", error_kind="parse", error_message=str(error))
             )
         return Outcome(source, "failed", problem=str(error))
-    return _store_revision(store, source, record, entries, policy)
-
-
-def _store_revision(
-    store: Store, source: Source, record: FetchRecord, entries: list[parsers.Entry], policy: Policy
-) -> Outcome:
-    spec = parsers.get(source.parser)
     with store.transaction():
-        latest = store.latest_revision(source.id)
-        if latest is not None and latest.digest == digest(entries):
-            store.add_fetch(replace(record, outcome="unchanged"))
-            return Outcome(source, "unchanged", entries=len(entries))
         fetch_id = store.add_fetch(record)
-        old = store.current(source.id)
-        reason = differ.suspicion(old, entries)
-        changes: list[Change] = []
-        if latest is not None and reason is None:
-            changes = [
-                replace(
-                    c, source=source.id, exchange=source.exchange, observed_at=record.fetched_at
-                )
-                for c in differ.diff(old, entries, policy)
-            ]
-        store.add_revision(
-            source_id=source.id,
-            fetch_id=fetch_id,
-            observed_at=record.fetched_at,
-            parser=spec.name,
-            parser_version=spec.version,
-            entries=entries,
-            status="suspect" if reason else "ok",
-            reason=reason,
-            changes=[{**c.to_dict(), "change_id": c.change_id} for c in changes],
-        )
+        outcome = derive(store, source, fetch_id, record.fetched_at, entries, policy)
+        if outcome.status == "unchanged":
+            store.set_fetch_outcome(fetch_id, "unchanged")
+    return outcome
+
+
+def parse_body(source: Source, content: bytes, content_type: str | None) -> list[parsers.Entry]:
+    """The source's entries in a body; raises ``parsers.ParseError``."""
+    return parsers.parse(
+        source.parser,
+        content,
+        source.url,
+        locale=source.locale,
+        charset=_charset(content_type),
+        where=f"source {source.id}",
+    )
+
+
+def derive(
+    store: Store,
+    source: Source,
+    fetch_id: int,
+    observed_at: str,
+    entries: list[parsers.Entry],
+    policy: Policy,
+    accepted: Container[str] = (),
+) -> Outcome:
+    """Store the revision a parsed body makes, if any; call inside ``store.transaction()``.
+
+    Same entries as the latest revision: nothing. Entries a person accepted
+    before (their digest is in ``accepted``): applied as ``accepted``.
+    Unbelievable entries (none, or most codes gone): kept as ``suspect`` and not
+    applied. Otherwise applied, with the changes from the current entries; the
+    first revision of a source is its baseline and has none.
+    """
+    latest = store.latest_revision(source.id)
+    found = digest(entries)
+    if latest is not None and latest.digest == found:
+        return Outcome(source, "unchanged", entries=len(entries))
+    old = store.current(source.id)
+    reason = None if found in accepted else differ.suspicion(old, entries)
+    changes: list[Change] = []
+    if latest is not None and reason is None:
+        changes = [
+            replace(c, source=source.id, exchange=source.exchange, observed_at=observed_at)
+            for c in differ.diff(old, entries, policy)
+        ]
+    spec = parsers.get(source.parser)
+    store.add_revision(
+        source_id=source.id,
+        fetch_id=fetch_id,
+        observed_at=observed_at,
+        parser=spec.name,
+        parser_version=spec.version,
+        entries=entries,
+        status="suspect" if reason else "accepted" if found in accepted else "ok",
+        reason=reason,
+        changes=[{**c.to_dict(), "change_id": c.change_id} for c in changes],
+    )
     if reason:
         return Outcome(
             source, "suspect", problem=f"held back as suspect: {reason}", entries=len(entries)
         )
-    status: Status = "baseline" if latest is None else "changed"
-    return Outcome(source, status, tuple(changes), entries=len(entries))
+    return Outcome(
+        source, "baseline" if latest is None else "changed", tuple(changes), entries=len(entries)
+    )
 
 
 def _from_fetch(

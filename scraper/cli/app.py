@@ -1,0 +1,249 @@
+"""The ``errata`` group and what its commands share: options, errors, output.
+
+Data goes to stdout (a table or Markdown for people, exactly one JSON document
+with ``--json``); logs and errors go to stderr. Exit codes: 0 success, 1 some
+sources failed, 2 bad usage or configuration, 3 a change at or above
+``--fail-on`` was found, 75 another process holds the database's write lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+import differ
+import reports
+from db import times
+from db.lock import LockTimeout, write_lock
+from db.store import Store, StoreError
+from scraper import __version__, pipeline
+from scraper.archive import ArchiveError
+from scraper.config import Config, ConfigError
+from scraper.config import load as load_config
+from scraper.gitimport import GitError
+
+log = logging.getLogger("errata")
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_FAIL_ON = 3
+EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
+
+
+class UsageError(click.ClickException):
+    """Bad usage or configuration: one line on stderr, exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"errata: error: {self.format_message()}", file=file, err=file is None)
+
+
+class Failed(UsageError):
+    """The command ran into a problem with its data (a corrupt archive, say): exit 1."""
+
+    exit_code = EXIT_FAILED
+
+
+class Locked(UsageError):
+    exit_code = EXIT_LOCKED
+
+
+class _Errata(click.Group):
+    """Turns the domain's refusals into one-line errors with the contract's exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, StoreError, GitError) as error:
+            raise UsageError(str(error)) from None
+        except ArchiveError as error:
+            raise Failed(str(error)) from None
+        except LockTimeout as error:
+            raise Locked(str(error)) from None
+
+
+@click.group(
+    cls=_Errata, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
+@click.version_option(__version__, prog_name="errata")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug details to stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Log only warnings and errors.")
+def cli(verbose: bool, quiet: bool) -> None:
+    """errata: watch exchange API error-code pages and report what changed.
+
+    \b
+    Quick start:
+      errata demo                      # the whole pipeline offline
+      errata run                       # fetch the pages in sources.toml
+      errata changes --since 2026-01-01
+    """
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, format="errata: %(message)s", stream=sys.stderr, force=True)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def main() -> None:
+    cli(prog_name="errata")
+
+
+# --- where things are -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    db: Path
+    config: Path
+    config_given: bool
+    archive: Path
+    lock_timeout: float = 0.0
+
+    def load_config(self, *, required: bool) -> Config:
+        """The config; when not required, a missing default sources.toml means no sources."""
+        if not required and not self.config_given and not self.config.exists():
+            return Config(path=self.config)
+        return load_config(self.config)
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        store = Store.open(self.db)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The store, with this process as its only writer until the block ends."""
+        with write_lock(self.db, self.lock_timeout), self.store() as store:
+            yield store
+
+
+def with_paths(*, writes: bool = False) -> Callable[[F], F]:
+    """Add --db/--config/--archive (and --lock-timeout for writers); pass them as ``paths``."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, db: Path, config: Path | None, archive: Path, **kwargs: Any) -> Any:
+            timeout = kwargs.pop("lock_timeout", 0.0)
+            paths = Paths(db, config or Path("sources.toml"), config is not None, archive, timeout)
+            return func(*args, paths=paths, **kwargs)
+
+        options = [
+            click.option("--db", envvar="ERRATA_DB", default="errata.db", show_default=True,
+                         type=click.Path(dir_okay=False, path_type=Path), help="SQLite database [env: ERRATA_DB]."),
+            click.option("--config", envvar="ERRATA_CONFIG", default=None,
+                         type=click.Path(dir_okay=False, path_type=Path),
+                         help="Sources file [env: ERRATA_CONFIG; default: sources.toml]."),
+            click.option("--archive", envvar="ERRATA_ARCHIVE", default="snapshots", show_default=True,
+                         type=click.Path(file_okay=False, path_type=Path),
+                         help="Raw page archive folder [env: ERRATA_ARCHIVE]."),
+        ]  # fmt: skip
+        if writes:
+            options.append(
+                click.option("--lock-timeout", envvar="ERRATA_LOCK_TIMEOUT", default=300.0, show_default=True,
+                             type=click.FloatRange(min=0), metavar="SECONDS",
+                             help="How long to wait for another writer [env: ERRATA_LOCK_TIMEOUT]; then exit 75.")
+            )  # fmt: skip
+        decorated: Any = wrapper
+        for option in reversed(options):
+            decorated = option(decorated)
+        return cast(F, decorated)
+
+    return decorate
+
+
+# --- options and output -------------------------------------------------------------
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+
+
+def fail_on_option(func: F) -> F:
+    return click.option(
+        "--fail-on", type=click.Choice(differ.SEVERITIES), default=None,
+        help="Exit 3 when a change of at least this severity is found.",
+    )(func)  # fmt: skip
+
+
+def known_source(store: Store, source_id: str, paths: Paths) -> None:
+    if store.source(source_id) is None:
+        known = ", ".join(store.source_ids()) or "none yet"
+        raise UsageError(f"unknown source {source_id!r} (sources in {paths.db}: {known})")
+
+
+def parse_time_option(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return times.parse_time(value)
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+
+
+def read_input(file: Path) -> bytes:
+    if str(file) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{file}: {error.strerror or error}") from None
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Aligned columns for people; the last column runs free."""
+    cells = [[str(c).replace("\n", " ⏎ ") for c in row] for row in [list(headers), *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers) - 1)]
+    lines = [
+        "  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
+        for row in cells
+    ]
+    lines.insert(1, "  ".join(["-" * w for w in widths] + ["-" * len(headers[-1])]))
+    return "\n".join(lines)
+
+
+def exit_code(outcomes: Sequence[pipeline.Outcome], fail_on: str | None) -> int:
+    if fail_on is not None:
+        threshold = differ.severity_rank(fail_on)
+        if any(c.rank() >= threshold for o in outcomes for c in o.changes):
+            return EXIT_FAIL_ON
+    return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else 0
+
+
+def print_report(outcomes: Sequence[pipeline.Outcome], title: str, as_json: bool) -> None:
+    changes = [c for o in outcomes for c in o.changes]
+    problems = [reports.Problem(o.source.id, o.problem) for o in outcomes if o.problem]
+    report = reports.Report(changes, problems, title=title)
+    click.echo(reports.render("json" if as_json else "markdown", report))
+
+
+_DETAIL = {
+    "baseline": "first revision, {entries} entries",
+    "changed": "{changes} change(s), {entries} entries",
+    "unchanged": "unchanged, {entries} entries",
+    "not_modified": "not modified since the last fetch",
+}
+
+
+def log_outcome(outcome: pipeline.Outcome) -> None:
+    if outcome.status in ("failed", "suspect"):
+        log.warning("%s: %s", outcome.source.id, outcome.problem or outcome.status)
+        return
+    detail = _DETAIL[outcome.status].format(entries=outcome.entries, changes=len(outcome.changes))
+    log.info("%s: %s", outcome.source.id, detail)

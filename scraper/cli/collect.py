@@ -1,0 +1,221 @@
+"""Commands that collect pages: ``run`` (the network), ``ingest`` (a file), ``import-git`` (a history)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+import parsers
+from db.store import Store, StoreError
+from scraper import gitimport, pipeline
+from scraper.archive import Archive
+from scraper.cli.app import (
+    Paths,
+    UsageError,
+    cli,
+    exit_code,
+    fail_on_option,
+    json_option,
+    log_outcome,
+    parse_time_option,
+    print_report,
+    read_input,
+    with_paths,
+)
+from scraper.config import Config, Source, url_problem
+
+log = logging.getLogger("errata")
+
+_AD_HOC = (
+    click.option("--parser", "parser_name", default=None, metavar="NAME", help="Parser for an ad hoc source [default: auto]."),
+    click.option("--url", default=None, help="URL of an ad hoc source; its #fragment selects the section."),
+    click.option("--exchange", default=None, help="Exchange of an ad hoc source [default: the id up to its first '-']."),
+)  # fmt: skip
+
+
+@cli.command()
+@click.option(
+    "--only", "only", multiple=True, metavar="ID", help="Run only this source (repeatable)."
+)
+@json_option
+@fail_on_option
+@with_paths(writes=True)
+def run(only: tuple[str, ...], as_json: bool, fail_on: str | None, paths: Paths) -> None:
+    """Fetch every enabled source, store new revisions, print the changes.
+
+    \b
+    Example:
+      errata run
+      errata run --only okx-ws --json --fail-on high
+    """
+    config = paths.load_config(required=True)
+    with paths.writing() as store:
+        result = pipeline.run(config, store, Archive(paths.archive), only=only)
+    for outcome in result.outcomes:
+        log_outcome(outcome)
+    print_report(result.outcomes, f"errata run {result.started_at}", as_json)
+    sys.exit(exit_code(result.outcomes, fail_on))
+
+
+@cli.command()
+@click.argument("source_id", metavar="SOURCE")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option(
+    "--observed-at",
+    required=True,
+    metavar="ISO8601",
+    help="When this version of the page was current.",
+)
+@_AD_HOC[0]
+@_AD_HOC[1]
+@_AD_HOC[2]
+@json_option
+@fail_on_option
+@with_paths(writes=True)
+def ingest(
+    source_id: str, file: Path, observed_at: str, parser_name: str | None, url: str | None,
+    exchange: str | None, as_json: bool, fail_on: str | None, paths: Paths,
+) -> None:  # fmt: skip
+    """Store a local copy of a source's page as of a time, and print the changes it caused.
+
+    Versions must be ingested in time order; the same file at the same time
+    twice changes nothing. An id not in the config is created from --parser,
+    --url and --exchange.
+
+    \b
+    Example:
+      errata ingest tickdb errors-2026-01-14.md --observed-at 2026-01-14
+      errata ingest kucoin-legacy index.md --observed-at 2019-02-23 --parser kucoin \\
+          --url 'https://docs.kucoin.com/#errors' --json
+    """
+    observed = parse_time_option(observed_at, "--observed-at")
+    assert observed is not None
+    content = read_input(file)
+    config = paths.load_config(required=False)
+    with paths.writing() as store:
+        source = resolve_source(config, store, source_id, parser_name, url, exchange)
+        archive = Archive(paths.archive)
+        outcome = pipeline.ingest(store, archive, source, content, observed, location=str(file))
+    log_outcome(outcome)
+    print_report([outcome], f"errata ingest {source_id} {observed}", as_json)
+    sys.exit(exit_code([outcome], fail_on))
+
+
+@cli.command("import-git")
+@click.argument("repo", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("path")
+@click.option(
+    "--source",
+    "source_id",
+    required=True,
+    metavar="ID",
+    help="The source the file's versions belong to.",
+)
+@click.option("--since", default=None, metavar="DATE", help="Only commits after this date.")
+@_AD_HOC[0]
+@_AD_HOC[1]
+@_AD_HOC[2]
+@json_option
+@fail_on_option
+@with_paths(writes=True)
+def import_git(
+    repo: Path, path: str, source_id: str, since: str | None, parser_name: str | None, url: str | None,
+    exchange: str | None, as_json: bool, fail_on: str | None, paths: Paths,
+) -> None:  # fmt: skip
+    """Ingest every version of one file of a git repository, at its commit times.
+
+    The commit id is recorded on each fetch. Run it again later and only new
+    commits are added; commits older than the source's latest revision are
+    skipped (history is appended in time order). Prints the changes found.
+
+    \b
+    Example:
+      errata import-git ~/src/kucoin-api-docs source/localizable/index.html.md \\
+          --source kucoin-legacy --parser kucoin --url 'https://docs.kucoin.com/#errors'
+      errata import-git ../okx-api-docs docs/14-error-code/12-websocket-public.html \\
+          --source okx-ws --since 2025-01-01 --json
+    """
+    commits = gitimport.history(repo, path, parse_time_option(since, "--since"))
+    if not commits:
+        raise UsageError(
+            f"{repo}: no commit touches {path!r}" + (f" since {since}" if since else "")
+        )
+    config = paths.load_config(required=False)
+    outcomes: list[pipeline.Outcome] = []
+    skipped = 0
+    with paths.writing() as store:
+        source = resolve_source(config, store, source_id, parser_name, url, exchange)
+        archive = Archive(paths.archive)
+        with click.progressbar(commits, label=f"importing {path}", file=sys.stderr) as progress:
+            for commit in progress:
+                outcome = _import_commit(store, archive, source, repo, commit)
+                if outcome is None:
+                    skipped += 1
+                else:
+                    outcomes.append(outcome)
+    if skipped:
+        log.warning(
+            "%s: skipped %d commit(s) older than its latest revision or deleting the file",
+            source_id,
+            skipped,
+        )
+    log.info("%s: imported %d version(s) of %s", source_id, len(outcomes), path)
+    print_report(outcomes, f"errata import-git {source_id}", as_json)
+    sys.exit(exit_code(outcomes, fail_on))
+
+
+def _import_commit(
+    store: Store, archive: Archive, source: Source, repo: Path, commit: gitimport.Commit
+) -> pipeline.Outcome | None:
+    content = gitimport.blob(repo, commit)
+    if content is None:
+        return None
+    location = f"{repo}:{commit.path}@{commit.sha[:12]}"
+    try:
+        return pipeline.ingest(
+            store,
+            archive,
+            source,
+            content,
+            commit.time,
+            origin="git",
+            location=location,
+            commit_id=commit.sha,
+        )
+    except StoreError:
+        return None  # older than what is stored
+
+
+def resolve_source(
+    config: Config,
+    store: Store,
+    source_id: str,
+    parser_name: str | None,
+    url: str | None,
+    exchange: str | None,
+) -> Source:
+    """The configured source, else the one earlier ingests created, else a new ad hoc one."""
+    configured = next((s for s in config.sources if s.id == source_id), None)
+    stored = store.source(source_id)
+    fields = ("id", "exchange", "url", "parser", "api", "title", "locale")
+    base = configured or (
+        Source(**{name: stored[name] for name in fields})
+        if stored
+        else Source(source_id, exchange or source_id.split("-")[0], "", "auto")
+    )
+    if parser_name is not None and parser_name not in parsers.names():
+        raise UsageError(f"unknown parser {parser_name!r} (known: {', '.join(parsers.names())})")
+    if url and (problem := url_problem(url)):
+        raise UsageError(f"--url {url!r}: {problem}")
+    return Source(
+        id=base.id,
+        exchange=exchange or base.exchange,
+        url=url if url is not None else base.url,
+        parser=parser_name or base.parser,
+        api=base.api,
+        title=base.title,
+        locale=base.locale,
+    )
