@@ -1,0 +1,115 @@
+"""``errata reparse``: history re-derived from the archive with today's parsers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import parsers
+from parsers import registry
+from parsers.document import Document
+from tests.support import fixture_path, json_out, run_cli
+
+V1 = "oxfun/v2-websocket-2023-03-14.md"
+V2 = "oxfun/v2-websocket-2023-07-27.md"
+
+
+@pytest.fixture
+def opnx_parser() -> Iterator[Callable[[bool], None]]:
+    """A parser registered for the test whose bug (dropping the 7100xx rows) can be fixed."""
+    state = {"buggy": True}
+
+    def read(doc: Document) -> list[parsers.Entry]:
+        entries = parsers.get("oxfun").func(doc)
+        return [e for e in entries if not (state["buggy"] and e.code.startswith("7100"))]
+
+    registry.register("opnx-test", version="1", summary="test parser")(read)
+
+    def set_buggy(buggy: bool) -> None:
+        state["buggy"] = buggy
+
+    yield set_buggy
+    del registry._REGISTRY["opnx-test"]
+
+
+def ingest(env: dict[str, str], name: str, at: str) -> None:
+    args = ["ingest", "opnx", str(fixture_path(name)), "--observed-at", at, "--parser", "opnx-test"]
+    result = run_cli([*args, "--url", "https://docs.ox.fun/#error-codes"], env)
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.fixture
+def history(env: dict[str, str], opnx_parser: Callable[[bool], None]) -> dict[str, str]:
+    Path(env["ERRATA_CONFIG"]).write_text("")
+    ingest(env, V1, "2023-03-14")
+    ingest(env, V2, "2023-07-27")
+    return env
+
+
+def test_reparse_after_a_parser_fix_reports_the_changes_it_now_finds(
+    history: dict[str, str], opnx_parser: Callable[[bool], None]
+) -> None:
+    before = json_out(run_cli(["changes", "--json"], history))
+    assert not any(c["code"].startswith("7100") for c in before)
+
+    opnx_parser(False)
+    result = run_cli(["reparse", "opnx", "--json"], history)
+    assert result.exit_code == 0, result.stderr
+    (report,) = json_out(result)
+    assert (report["source"], report["revisions_before"], report["revisions_after"]) == (
+        "opnx",
+        2,
+        2,
+    )
+    assert report["changes_removed"] == [] and report["parse_errors"] == []
+    assert sorted((c["kind"], c["code"]) for c in report["changes_added"]) == sorted(
+        [("added", "710001"), ("added", "710007")]
+        + [("reworded", f"71000{i}") for i in range(2, 7)]
+    )
+    after = json_out(run_cli(["changes", "--json"], history))
+    assert len(after) == len(before) + 7
+    assert (
+        len(json_out(run_cli(["current", "opnx", "--at", "2023-03-14", "--json"], history))) == 45
+    )
+
+
+def test_reparse_with_nothing_new_changes_nothing(history: dict[str, str]) -> None:
+    result = run_cli(["reparse"], history)
+    assert result.exit_code == 0 and "## opnx: unchanged (2 revisions)" in result.stdout
+
+
+def test_a_missing_archive_body_aborts_and_keeps_history(
+    history: dict[str, str], opnx_parser: Callable[[bool], None]
+) -> None:
+    opnx_parser(False)
+    archived = sorted(Path(history["ERRATA_ARCHIVE"]).rglob("*.gz"))
+    archived[0].unlink()
+    result = run_cli(["reparse", "opnx"], history)
+    assert result.exit_code == 1
+    assert "archive:" in result.stderr and "is missing" in result.stderr
+    with sqlite3.connect(history["ERRATA_DB"]) as conn:
+        assert conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] == 9
+
+
+def test_a_parser_regression_is_reported_and_changes_nothing(
+    history: dict[str, str], opnx_parser: Callable[[bool], None]
+) -> None:
+    def refuse(doc: Document) -> list[parsers.Entry]:
+        raise doc.error("refused for the test")
+
+    original = registry._REGISTRY["opnx-test"]
+    registry._REGISTRY["opnx-test"] = registry.ParserSpec("opnx-test", "2", "refuses", refuse)
+    try:
+        result = run_cli(["reparse", "opnx", "--json"], history)
+    finally:
+        registry._REGISTRY["opnx-test"] = original
+    assert result.exit_code == 1
+    (report,) = json_out(result)
+    assert report["refused"] is True and len(report["parse_errors"]) == 2
+    assert "refused for the test" in report["parse_errors"][0]
+    assert report["revisions_after"] == report["revisions_before"] == 2
+    assert len(json_out(run_cli(["current", "opnx", "--json"], history))) == 47  # history kept
