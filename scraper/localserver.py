@@ -20,6 +20,7 @@ class Page:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
+    conditional: bool = True  # send an ETag and answer If-None-Match with 304
 
     @property
     def etag(self) -> str:
@@ -42,12 +43,21 @@ class PageServer:
                 if page is None:
                     self._send(404, b"not found", "text/plain")
                     return
-                if page.status == 200 and self.headers.get("If-None-Match") == page.etag:
+                if (
+                    page.conditional
+                    and page.status == 200
+                    and self.headers.get("If-None-Match") == page.etag
+                ):
                     self.send_response(304)
                     self.send_header("ETag", page.etag)
                     self.end_headers()
                     return
-                self._send(page.status, page.body, page.content_type, page.etag)
+                self._send(
+                    page.status,
+                    page.body,
+                    page.content_type,
+                    page.etag if page.conditional else None,
+                )
 
             def _send(
                 self, status: int, body: bytes, content_type: str, etag: str | None = None

@@ -143,3 +143,20 @@ def test_fail_on(
     tmp_path: Path, server: PageServer, env: dict[str, str], level: str, code: int
 ) -> None:
     assert two_nights(tmp_path, server, env, "--fail-on", level).exit_code == code
+
+
+def test_an_unchanged_night_without_validators_adds_one_fetch_row_and_no_archive_file(
+    tmp_path: Path, server: PageServer, env: dict[str, str]
+) -> None:
+    configure(tmp_path, server)
+    server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown", conditional=False)
+    run_cli(["run"], env)
+    archived = sorted(Path(env["ERRATA_ARCHIVE"]).rglob("*"))
+    result = run_cli(["run", "--json"], env)
+    assert result.exit_code == 0 and json_out(result) == []
+    assert "If-None-Match" not in server.requests[-1][1]
+    assert sorted(Path(env["ERRATA_ARCHIVE"]).rglob("*")) == archived
+    with sqlite3.connect(env["ERRATA_DB"]) as conn:
+        rows = conn.execute("SELECT outcome, http_status FROM fetches ORDER BY id").fetchall()
+        assert conn.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
+    assert rows == [("new", 200), ("unchanged", 200)]
