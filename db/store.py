@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from json.encoder import encode_basestring as _quote
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +96,10 @@ class Revision:
 
 def digest(entries: Iterable[Entry]) -> str:
     """Identity of a revision's content, independent of row order."""
-    rows = sorted(_key(e) for e in entries)
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+    rows = sorted(
+        "\x1f".join((e.locale, e.section, e.code, e.message, extra_json(e.extra))) for e in entries
+    )
+    return hashlib.sha256("\x1e".join(rows).encode()).hexdigest()
 
 
 def _pk(table: Table) -> int:
@@ -105,9 +108,19 @@ def _pk(table: Table) -> int:
     return int(table.last_pk)
 
 
-def _key(entry: Entry) -> tuple[str, str, str, str, str]:
-    extra = json.dumps(dict(sorted(entry.extra.items())), ensure_ascii=False)
-    return (entry.locale, entry.section, entry.code, entry.message, extra)
+def extra_json(extra: Mapping[str, str]) -> str:
+    """``extra`` as stored: keys sorted, so equal columns always compare equal.
+
+    The same text as ``json.dumps(..., ensure_ascii=False)`` of the sorted dict,
+    built with the C string encoder: this runs for every entry of every revision.
+    """
+    if not extra:
+        return "{}"
+    return "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in sorted(extra.items())) + "}"
+
+
+def _extra(stored: str) -> dict[str, str]:
+    return {} if stored == "{}" else dict(json.loads(stored))
 
 
 class Store:
@@ -278,6 +291,7 @@ class Store:
         status: str = "ok",
         reason: str | None = None,
         changes: Sequence[Mapping[str, Any]] = (),
+        content_digest: str | None = None,
     ) -> int:
         """Store a revision; unless it is suspect, make its entries the current ones.
 
@@ -299,7 +313,7 @@ class Store:
                     "parser": parser,
                     "parser_version": parser_version,
                     "entry_count": len(entries),
-                    "digest": digest(entries),
+                    "digest": content_digest or digest(entries),
                     "status": status,
                     "reason": reason,
                 }
@@ -329,8 +343,7 @@ class Store:
         wanted: dict[tuple[Any, ...], int] = {}
         seen: Counter[tuple[str, ...]] = Counter()
         for position, entry in enumerate(entries):
-            e = entry
-            key = (e.code, e.message, e.section, e.locale, _key(e)[4])
+            key = (entry.code, entry.message, entry.section, entry.locale, extra_json(entry.extra))
             wanted[(*key, seen[key])] = position
             seen[key] += 1
         closing = [
@@ -339,21 +352,14 @@ class Store:
         self.db.conn.executemany(
             "UPDATE entry_versions SET valid_to_revision = ?, valid_to = ? WHERE id = ?", closing
         )
-        self.db.table("entry_versions").insert_all(
-            {
-                "source_id": source_id,
-                "code": key[0],
-                "message": key[1],
-                "section": key[2],
-                "locale": key[3],
-                "extra": key[4],
-                "ordinal": key[5],
-                "position": position,
-                "valid_from_revision": revision_id,
-                "valid_from": observed_at,
-            }
-            for key, position in wanted.items()
-            if key not in current
+        self.db.conn.executemany(
+            "INSERT INTO entry_versions (source_id, code, message, section, locale, extra, ordinal, "
+            "position, valid_from_revision, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (source_id, *key, position, revision_id, observed_at)
+                for key, position in wanted.items()
+                if key not in current
+            ),
         )
 
     # --- reads ----------------------------------------------------------------
@@ -379,7 +385,7 @@ class Store:
             params,
         )
         return [
-            Entry(code, message, section, locale, json.loads(extra))
+            Entry(code, message, section, locale, _extra(extra))
             for code, message, section, locale, extra in rows
         ]
 
@@ -389,7 +395,7 @@ class Store:
             "WHERE source_id = ? AND code = ? ORDER BY valid_from, position, id",
             [source_id, code],
         )
-        return [{**row, "extra": json.loads(row["extra"])} for row in rows]
+        return [{**row, "extra": _extra(row["extra"])} for row in rows]
 
     def changes(
         self, *, source: str | None = None, since: str | None = None, until: str | None = None

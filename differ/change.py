@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 Kind = Literal["added", "removed", "reworded", "moved", "renumbered"]
@@ -38,7 +38,7 @@ class Change:
     new_message: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FIELDS}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Change:
@@ -74,6 +74,9 @@ class Change:
 
     def rank(self) -> int:
         return severity_rank(self.severity)
+
+
+_FIELDS = tuple(f.name for f in fields(Change))
 
 
 def severity_rank(severity: str) -> int:

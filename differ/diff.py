@@ -14,7 +14,7 @@ repeat (OKX lists 51024 thirty-two times):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -34,8 +34,9 @@ def diff(
     old: Sequence[Entry], new: Sequence[Entry], policy: Policy = DEFAULT_POLICY
 ) -> list[Change]:
     """Changes from ``old`` to ``new``, in the order of the new page (removals where they were)."""
-    before = _by_code(old)
-    after = _by_code(new)
+    touched = _touched_codes(old, new)
+    before = _by_code(old, touched)
+    after = _by_code(new, touched)
     found: list[tuple[int, Change]] = []
     removed: list[_Occurrence] = []
     added: list[_Occurrence] = []
@@ -54,10 +55,22 @@ def diff(
     return [change for _, change in found if change.change_id not in policy.ignore]
 
 
-def _by_code(entries: Iterable[Entry]) -> dict[tuple[str, str], list[_Occurrence]]:
+def _touched_codes(old: Sequence[Entry], new: Sequence[Entry]) -> set[tuple[str, str]]:
+    """Codes whose occurrences differ at all; on a big page with a few edits, most do not."""
+    counts: Counter[tuple[str, str, str, str]] = Counter(
+        (e.locale, e.code, e.section, e.message) for e in old
+    )
+    counts.subtract((e.locale, e.code, e.section, e.message) for e in new)
+    return {(locale, code) for (locale, code, _, _), n in counts.items() if n}
+
+
+def _by_code(
+    entries: Iterable[Entry], codes: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[_Occurrence]]:
     groups: dict[tuple[str, str], list[_Occurrence]] = defaultdict(list)
     for position, entry in enumerate(entries):
-        groups[(entry.locale, entry.code)].append(_Occurrence(position, entry))
+        if (entry.locale, entry.code) in codes:
+            groups[(entry.locale, entry.code)].append(_Occurrence(position, entry))
     return groups
 
 
