@@ -2,19 +2,22 @@
 
 from differ.change import KINDS, SEVERITIES, Change, Kind, Severity, severity_rank
 from differ.diff import diff
-from differ.health import DEFAULT_MAX_REMOVED, suspicion
-from differ.policy import DEFAULT_POLICY, Policy
+from differ.health import duplicates, new_duplicates, suspicion
+from differ.policy import DEFAULT_MAX_REMOVED, DEFAULT_POLICY, SEVERITY_KEYS, Policy
 
 __all__ = [
     "DEFAULT_MAX_REMOVED",
     "DEFAULT_POLICY",
     "KINDS",
     "SEVERITIES",
+    "SEVERITY_KEYS",
     "Change",
     "Kind",
     "Policy",
     "Severity",
     "diff",
+    "duplicates",
+    "new_duplicates",
     "severity_rank",
     "suspicion",
 ]

@@ -38,7 +38,8 @@ class Change:
     new_message: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _FIELDS}
+        """The contract's change object, plus ``change_id`` (for ``ignore`` lists) at the end."""
+        return {**{name: getattr(self, name) for name in _FIELDS}, "change_id": self.change_id}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Change:

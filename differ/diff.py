@@ -10,13 +10,17 @@ repeat (OKX lists 51024 thirty-two times):
    so a code present on both sides is never reported as removed plus added;
 4. finally a removed and an added occurrence with the same normalised
    message in the same section are one ``renumbered``.
+
+Rows repeated verbatim on a page (OX.FUN lists 20034 twice) are compared
+once: a copy appearing or disappearing is a documentation defect, reported
+by ``differ.health.duplicates``, not a change.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from differ.change import Change, Kind
 from differ.policy import DEFAULT_POLICY, Policy
@@ -31,10 +35,23 @@ class _Occurrence:
 
 
 def diff(
-    old: Sequence[Entry], new: Sequence[Entry], policy: Policy = DEFAULT_POLICY
+    old: Sequence[Entry],
+    new: Sequence[Entry],
+    policy: Policy = DEFAULT_POLICY,
+    *,
+    source: str | None = None,
+    exchange: str | None = None,
+    observed_at: str | None = None,
 ) -> list[Change]:
-    """Changes from ``old`` to ``new``, in the order of the new page (removals where they were)."""
-    touched = _touched_codes(old, new)
+    """Changes from ``old`` to ``new``, in the order of the new page (removals where they were).
+
+    ``source``, ``exchange`` and ``observed_at`` go on every change; the source is
+    part of a change's id, so the policy's ignore list needs it to match.
+    """
+    distinct_old, distinct_new = dict.fromkeys(old), dict.fromkeys(new)
+    touched = {(e.locale, e.code) for e in distinct_old if e not in distinct_new}
+    touched |= {(e.locale, e.code) for e in distinct_new if e not in distinct_old}
+    old, new = list(distinct_old), list(distinct_new)
     before = _by_code(old, touched)
     after = _by_code(new, touched)
     found: list[tuple[int, Change]] = []
@@ -45,23 +62,20 @@ def diff(
         removed += gone
         added += came
         found += [(b.position, _paired(a.entry, b.entry, policy)) for a, b in pairs]
-    for a, b in _renumbered(removed, added):
-        found.append((b.position, _change(policy, "renumbered", a.entry, b.entry)))
-        removed.remove(a)
-        added.remove(b)
+    renumbered = _renumbered(removed, added)
+    found += [(b.position, _change(policy, "renumbered", a.entry, b.entry)) for a, b in renumbered]
+    paired = {id(o) for pair in renumbered for o in pair}
+    added = [o for o in added if id(o) not in paired]
+    removed = [o for o in removed if id(o) not in paired]
     found += [(o.position, _change(policy, "added", None, o.entry)) for o in added]
     found += [(o.position, _change(policy, "removed", o.entry, None)) for o in removed]
     found.sort(key=lambda item: item[0])
-    return [change for _, change in found if change.change_id not in policy.ignore]
-
-
-def _touched_codes(old: Sequence[Entry], new: Sequence[Entry]) -> set[tuple[str, str]]:
-    """Codes whose occurrences differ at all; on a big page with a few edits, most do not."""
-    counts: Counter[tuple[str, str, str, str]] = Counter(
-        (e.locale, e.code, e.section, e.message) for e in old
-    )
-    counts.subtract((e.locale, e.code, e.section, e.message) for e in new)
-    return {(locale, code) for (locale, code, _, _), n in counts.items() if n}
+    changes = [
+        replace(c, source=source, exchange=exchange, observed_at=observed_at) for _, c in found
+    ]
+    if policy.ignore:
+        changes = [change for change in changes if change.change_id not in policy.ignore]
+    return changes
 
 
 def _by_code(

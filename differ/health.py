@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
+from differ.policy import DEFAULT_MAX_REMOVED
 from parsers import Entry
-
-DEFAULT_MAX_REMOVED = 0.5
 
 
 def suspicion(
@@ -28,3 +28,19 @@ def suspicion(
     if lost > max_removed * len(before):
         return f"{lost} of {len(before)} codes would be removed (more than {max_removed:.0%})"
     return None
+
+
+def duplicates(entries: Sequence[Entry]) -> list[tuple[Entry, int]]:
+    """Rows a page lists more than once, word for word, with how many times: a defect of the docs."""
+    counts = Counter(entries)
+    return [(entry, n) for entry, n in counts.items() if n > 1]
+
+
+def new_duplicates(old: Sequence[Entry], new: Sequence[Entry]) -> list[str]:
+    """The duplicates of ``new`` that ``old`` did not have, described for a report (once, when they appear)."""
+    before = dict(duplicates(old))
+    return [
+        f"{entry.code} is listed {n} times" + (f" in {entry.section}" if entry.section else "")
+        for entry, n in duplicates(new)
+        if before.get(entry, 0) < n
+    ]

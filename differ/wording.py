@@ -1,9 +1,10 @@
 """How alike two messages are, and whether a rewording is cosmetic.
 
-A rewording is *trivial* when only case, whitespace, punctuation, quote style
-or the spelling of a placeholder changed (``{0}`` → ``{param0}``, ``%s`` →
-``{0}``): an SDK's error mapping does not care. Adding or removing a
-placeholder is never trivial, nor is any change of a digit ("VIP5" → "VIP6").
+A rewording is *trivial* when only case, whitespace, punctuation, quote style,
+the spelling of a placeholder (``{0}`` → ``{param0}``, ``%s`` → ``{0}``) or a
+stray letter changed: an SDK's error mapping does not care. Adding or removing
+a placeholder is never trivial, nor is any change of a digit ("VIP5" → "VIP6"),
+nor a substituted letter ("enable" → "unable").
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import unicodedata
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 _PLACEHOLDER = re.compile(
     r"\{[^{}\s]{0,40}\}|%(?:\d+\$)?[-+ #0]*\d*(?:\.\d+)?[sdifxXeEgGcroub@]|\$\{[^}]{1,40}\}"
@@ -20,6 +22,9 @@ _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
 )
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_STRAY_WORD_LENGTH = (
+    6  # shorter words change meaning with one letter ("can"/"cant", "lose"/"loose")
+)
 
 
 def normalise(message: str) -> str:
@@ -37,4 +42,20 @@ def similarity(old: str, new: str) -> float:
 
 
 def is_trivial(old: str, new: str) -> bool:
-    return normalise(old) == normalise(new)
+    a, b = normalise(old), normalise(new)
+    return a == b or _stray_letter(a.split(" "), b.split(" "))
+
+
+def _stray_letter(old: list[str], new: list[str]) -> bool:
+    """One word differs by one inserted, dropped or swapped letter: a typo fixed or made."""
+    if len(old) != len(new):
+        return False
+    differing = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    if len(differing) != 1:
+        return False
+    a, b = differing[0]
+    if min(len(a), len(b)) < _STRAY_WORD_LENGTH or any(ch.isdigit() for ch in a + b):
+        return False
+    # OSA counts an adjacent swap as one edit; a one-letter replacement keeps the length
+    # but not the letters, and is excluded
+    return OSA.distance(a, b) == 1 and (len(a) != len(b) or sorted(a) == sorted(b))

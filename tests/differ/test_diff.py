@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from differ import DEFAULT_POLICY, Change, Policy, diff, suspicion
+from differ import DEFAULT_POLICY, Change, Policy, diff, new_duplicates, suspicion
 from parsers import Entry
 
 
@@ -125,13 +125,13 @@ def test_trivial_rewording(old: str, new: str, trivial: bool) -> None:
 
 
 def test_severity_overrides_and_ignored_changes() -> None:
-    policy = DEFAULT_POLICY.with_overrides({"added": "high"})
+    policy = DEFAULT_POLICY.refined({"added": "high"})
     (added,) = diff([], [e("1", "x")], policy)
     assert added.severity == "high"
     silenced = Policy(ignore=frozenset({added.change_id}))
     assert diff([], [e("1", "x")], silenced) == []
     with pytest.raises(ValueError, match="unknown change kind 'typo'"):
-        DEFAULT_POLICY.with_overrides({"typo": "high"})
+        DEFAULT_POLICY.refined({"typo": "high"})
 
 
 def test_change_id_is_stable_and_specific() -> None:
@@ -145,7 +145,7 @@ def test_change_json_has_the_contract_fields_in_order() -> None:
     (change,) = diff([e("1", "x")], [e("1", "y")])
     assert list(change.to_dict()) == [
         "source", "exchange", "observed_at", "kind", "severity", "trivial", "similarity", "code",
-        "new_code", "locale", "section", "old_section", "old_message", "new_message",
+        "new_code", "locale", "section", "old_section", "old_message", "new_message", "change_id",
     ]  # fmt: skip
     assert Change.from_dict(change.to_dict()) == change
 
@@ -167,3 +167,35 @@ def test_change_json_has_the_contract_fields_in_order() -> None:
 def test_suspicion(old: list[Entry], new: list[Entry], expected: str | None) -> None:
     reason = suspicion(old, new)
     assert reason is None if expected is None else expected in (reason or "")
+
+
+def test_a_row_listed_twice_is_a_defect_not_a_change() -> None:
+    once = [e("20034", "Tag too long"), e("1", "a")]
+    twice = [e("20034", "Tag too long"), e("20034", "Tag too long"), e("1", "a")]
+    assert diff(once, twice) == [] and diff(twice, once) == []
+    assert new_duplicates(once, twice) == ["20034 is listed 2 times in General"]
+    assert new_duplicates(twice, twice) == []  # reported once, when it appears
+    # the same code twice with two messages is not a duplicate row
+    assert new_duplicates([], [e("509", "a"), e("509", "b")]) == []
+
+
+def test_a_flip_flop_over_three_revisions() -> None:
+    a, b = [e("60029", "Only VIP5 and above")], [e("60029", "Only VIP6 and above")]
+    assert kinds(diff(a, b)) == [("reworded", "60029")]
+    assert kinds(diff(b, a)) == [("reworded", "60029")]
+    assert diff(a, a) == []  # between the first and the last revision, nothing changed
+
+
+def test_policy_refinements_stack_and_are_checked() -> None:
+    global_ = DEFAULT_POLICY.refined({"moved": "medium"}, ["aaaa"], 0.3)
+    source = global_.refined({"added": "high"}, ["bbbb"])
+    assert (source.severity_of("moved"), source.severity_of("added")) == ("medium", "high")
+    assert source.ignore == {"aaaa", "bbbb"} and source.max_removed == 0.3
+    with pytest.raises(ValueError, match="unknown severity 'urgent'"):
+        DEFAULT_POLICY.refined({"added": "urgent"})
+    with pytest.raises(ValueError, match="max_removed must be a share between 0 and 1"):
+        DEFAULT_POLICY.refined(max_removed=2)
+    old = [e(str(i), "x") for i in range(10)]
+    assert (
+        suspicion(old, old[:8], max_removed=0.1) == "2 of 10 codes would be removed (more than 10%)"
+    )
