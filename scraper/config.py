@@ -16,12 +16,14 @@ from urllib.parse import urldefrag, urlsplit
 
 import parsers
 from db.store import SourceRecord
+from differ import DEFAULT_POLICY, Policy
 from scraper import __version__
 
 DEFAULT_USER_AGENT = (
     f"errata/{__version__} (error-code change tracker; +https://pypi.org/project/errata/)"
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
 class ConfigError(Exception):
@@ -41,6 +43,20 @@ class FetchSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a source: its main page (key ``""``) or the page for one more locale."""
+
+    key: str
+    url: str
+    locale: str
+
+    @property
+    def wire_url(self) -> str:
+        """What goes over the network: the fragment only selects a section of the page."""
+        return urldefrag(self.url).url
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     exchange: str
@@ -50,11 +66,24 @@ class Source:
     title: str | None = None
     locale: str = "en"
     enabled: bool = True
+    locales: Mapping[str, str] = field(default_factory=dict)  # more locales: locale -> URL
+    severity: Mapping[str, str] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    max_removed: float | None = None
 
     @property
     def wire_url(self) -> str:
-        """What goes over the network: the fragment only selects a section of the page."""
-        return urldefrag(self.url).url
+        return self.pages()[0].wire_url
+
+    def pages(self) -> list[Page]:
+        """The main page, then one per extra locale; each is fetched and revised on its own."""
+        return [Page("", self.url, self.locale), *(Page(k, u, k) for k, u in self.locales.items())]
+
+    def page(self, key: str) -> Page:
+        for page in self.pages():
+            if page.key == key:
+                return page
+        raise ConfigError(f"source {self.id!r} has no page for locale {key!r}")
 
     def record(self) -> SourceRecord:
         return SourceRecord(
@@ -73,6 +102,11 @@ class Config:
     path: Path
     fetch: FetchSettings = field(default_factory=FetchSettings)
     sources: tuple[Source, ...] = ()
+    policy: Policy = DEFAULT_POLICY  # the global [severity], ignore and [health]
+
+    def policy_for(self, source: Source) -> Policy:
+        """The global policy refined by the source's own severity, ignore and max_removed."""
+        return self.policy.refined(source.severity, source.ignore, source.max_removed)
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -94,6 +128,10 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "title": str,
     "locale": str,
     "enabled": bool,
+    "locales": dict,
+    "severity": dict,
+    "ignore": list,
+    "max_removed": (int, float),
 }
 _REQUIRED = ("id", "exchange", "url")
 FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -106,7 +144,14 @@ FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
     "backoff_initial": (int, float),
     "backoff_max": (int, float),
 }
-_TOP_LEVEL = ("fetch", "source")
+TOP_KEYS: dict[str, type | tuple[type, ...]] = {
+    "fetch": dict,
+    "source": list,
+    "severity": dict,
+    "ignore": list,
+    "health": dict,
+}
+HEALTH_KEYS: dict[str, type | tuple[type, ...]] = {"max_removed": (int, float)}
 
 
 def load(path: str | Path) -> Config:
@@ -125,11 +170,18 @@ def load(path: str | Path) -> Config:
 
 
 def parse(raw: Mapping[str, Any], path: Path) -> Config:
-    _no_unknown_keys(raw, _TOP_LEVEL, f"{path}: unknown top-level key")
+    _no_unknown_keys(raw, TOP_KEYS, f"{path}: unknown top-level key")
+    for key, value in raw.items():
+        _check_type(value, TOP_KEYS[key], f"{path}: {key}")
     fetch = _fetch_settings(raw.get("fetch", {}), path)
+    health = raw.get("health", {})
+    _no_unknown_keys(health, HEALTH_KEYS, f"{path}: [health]: unknown key")
+    for key, value in health.items():
+        _check_type(value, HEALTH_KEYS[key], f"{path}: [health]: {key}")
+    policy = _policy(
+        DEFAULT_POLICY, raw.get("severity"), raw.get("ignore"), health.get("max_removed"), str(path)
+    )
     entries = raw.get("source", [])
-    if not isinstance(entries, list):
-        raise ConfigError(f"{path}: 'source' must be an array of tables ([[source]])")
     sources: list[Source] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries, start=1):
@@ -138,7 +190,17 @@ def parse(raw: Mapping[str, Any], path: Path) -> Config:
             raise ConfigError(f"{path}: source {source.id!r}: duplicate id")
         seen.add(source.id)
         sources.append(source)
-    return Config(path=path, fetch=fetch, sources=tuple(sources))
+    return Config(path=path, fetch=fetch, sources=tuple(sources), policy=policy)
+
+
+def _policy(base: Policy, severity: Any, ignore: Any, max_removed: Any, where: str) -> Policy:
+    """The policy with these overrides, after checking them (a ValueError names the problem)."""
+    if ignore is not None and not all(isinstance(i, str) for i in ignore):
+        raise ConfigError(f"{where}: ignore must be a list of change ids (strings)")
+    try:
+        return base.refined(severity, ignore or (), max_removed)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _fetch_settings(raw: Any, path: Path) -> FetchSettings:
@@ -173,7 +235,16 @@ def _source(raw: Any, path: Path, index: int) -> Source:
         raise ConfigError(
             f"{where}: unknown parser {parser!r} (known: {', '.join(parsers.names())})"
         )
-    return Source(**raw)
+    for locale, url in raw.get("locales", {}).items():
+        if not _LOCALE.match(locale) or locale == raw.get("locale", "en"):
+            raise ConfigError(
+                f"{where}: locales: {locale!r} is not another locale code (like 'zh')"
+            )
+        problem = url_problem(url) if isinstance(url, str) else "it is not a string"
+        if problem:
+            raise ConfigError(f"{where}: locales: malformed url {url!r} for {locale!r}: {problem}")
+    _policy(DEFAULT_POLICY, raw.get("severity"), raw.get("ignore"), raw.get("max_removed"), where)
+    return Source(**{**raw, "ignore": tuple(raw.get("ignore", ()))})
 
 
 def url_problem(url: str) -> str | None:

@@ -54,11 +54,21 @@ def test_a_good_config(tmp_path: Path) -> None:
         (GOOD + "enabled = 1\n", "source 'okx-ws': enabled must be true or false, not int"),
         (GOOD.replace('id = "okx-ws"', 'id = "OKX WS"'), "source 'OKX WS': id must be a lowercase slug"),
         ("[notify]\nx = 1\n" + GOOD, "unknown top-level key 'notify'"),
+        ("[severity]\nadded = 'urgent'\n" + GOOD, "unknown severity 'urgent'"),
+        ("[severity]\ntypo = 'high'\n" + GOOD, "unknown change kind 'typo'"),
+        ("[health]\nmax_removed = 1.5\n" + GOOD, "max_removed must be a share between 0 and 1"),
+        ("[health]\nmax_gone = 0.5\n" + GOOD, "[health]: unknown key 'max_gone'"),
+        ("ignore = [1]\n" + GOOD, "ignore must be a list of change ids"),
+        (GOOD + "severity = { removed = 'low', added = 'huge' }\n", "source 'okx-ws': unknown severity 'huge'"),
+        (GOOD + "locales = { zh = 'not a url' }\n", "source 'okx-ws': locales: malformed url 'not a url' for 'zh'"),
+        (GOOD + "locales = { en = 'https://www.okx.com/docs-v5/en/' }\n", "locales: 'en' is not another locale code"),
         ("[[source]\nid=", "invalid TOML"),
     ],
     ids=[
         "unknown-key", "duplicate-id", "unknown-parser", "bad-scheme", "no-host", "missing-field",
         "missing-id", "wrong-type", "negative", "bool-type", "bad-id", "unknown-table", "bad-toml",
+        "bad-severity", "bad-kind", "bad-threshold", "bad-health-key", "bad-ignore", "bad-source-severity",
+        "bad-locale-url", "locale-twice",
     ],
 )  # fmt: skip
 def test_bad_configs_name_the_file_source_and_problem(
@@ -98,3 +108,26 @@ def test_options_override_the_environment(tmp_path: Path, env: dict[str, str]) -
     other.write_text(GOOD + 'bogus = "x"\n')
     result = run_cli(["run", "--config", str(other)], env)
     assert result.exit_code == 2 and str(other) in result.stderr
+
+
+def test_policy_is_global_then_per_source(tmp_path: Path) -> None:
+    text = (
+        "ignore = ['0123456789abcdef']\n[severity]\nmoved = 'medium'\n[health]\nmax_removed = 0.4\n"
+        + GOOD
+        + "severity = { added = 'high' }\nignore = ['fedcba9876543210']\nmax_removed = 0.2\n"
+        + "locales = { zh = 'https://www.okx.com/docs-v5/zh/#error-code-websocket' }\n"
+    )
+    config = load(write(tmp_path, text))
+    source = config.source("okx-ws")
+    policy = config.policy_for(source)
+    assert (
+        policy.severity_of("added"),
+        policy.severity_of("moved"),
+        policy.severity_of("removed"),
+    ) == ("high", "medium", "high")
+    assert policy.ignore == {"0123456789abcdef", "fedcba9876543210"} and policy.max_removed == 0.2
+    assert config.policy.max_removed == 0.4
+    assert [(p.key, p.locale, p.wire_url) for p in source.pages()] == [
+        ("", "en", "https://www.okx.com/docs-v5/en/"),
+        ("zh", "zh", "https://www.okx.com/docs-v5/zh/"),
+    ]
