@@ -146,7 +146,7 @@ def night(
         with store.transaction():
             fetch_id = store.add_fetch(record)
             if changed or store.latest_revision(page.source.id) is None:
-                derive(store, page.source, fetch_id, at, page.entries, differ.DEFAULT_POLICY)
+                derive(store, page.source, "", fetch_id, at, page.entries, differ.DEFAULT_POLICY)
                 written += 1
     return written
 

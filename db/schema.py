@@ -50,6 +50,13 @@ def m002_views(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m003_pages_and_defects(db: Database) -> None:
+    """Sources with one page per locale, and pages that list a row twice."""
+    db.execute("ALTER TABLE fetches ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE revisions ADD COLUMN defects TEXT")
+
+
 _INITIAL = [
     """
     CREATE TABLE sources (

@@ -67,6 +67,7 @@ class FetchRecord:
     url: str
     origin: str  # "http", "file" or "git"
     outcome: str  # "new", "unchanged", "not_modified" or "failed"
+    page: str = ""  # "" for a source's main page, else the locale of its extra page
     run_id: int | None = None
     http_status: int | None = None
     etag: str | None = None
@@ -92,6 +93,7 @@ class Revision:
     digest: str
     status: str
     reason: str | None
+    defects: str | None = None  # JSON list of documentation defects found in it
 
 
 def digest(entries: Iterable[Entry]) -> str:
@@ -231,7 +233,7 @@ class Store:
         """The fetches of a source that stored a body, in the order they happened."""
         return list(
             self.db.query(
-                "SELECT id, fetched_at, sha256, content_type, error_kind FROM fetches "
+                "SELECT id, fetched_at, sha256, content_type, error_kind, page FROM fetches "
                 "WHERE source_id = ? AND sha256 IS NOT NULL ORDER BY fetched_at, id",
                 [source_id],
             )
@@ -241,6 +243,15 @@ class Store:
         """Drop a source's revisions, entry versions and changes (``reparse`` rebuilds them)."""
         for table in ("changes", "entry_versions", "revisions"):
             self.db.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])
+
+    def has_applied_revision(self, source_id: str, page: str = "") -> bool:
+        """Whether a revision from this page of the source was ever applied (the first is its baseline)."""
+        row = self.db.execute(
+            "SELECT 1 FROM revisions r JOIN fetches f ON f.id = r.fetch_id "
+            "WHERE r.source_id = ? AND f.page = ? AND r.status != 'suspect' LIMIT 1",
+            [source_id, page],
+        ).fetchone()
+        return row is not None
 
     def revision_count(self, source_id: str) -> int:
         row = self.db.execute(
@@ -254,12 +265,15 @@ class Store:
         )
         return frozenset(row[0] for row in rows)
 
-    def last_good_fetch(self, source_id: str) -> dict[str, Any] | None:
+    def fetch(self, fetch_id: int) -> dict[str, Any]:
+        return dict(self.db.table("fetches").get(fetch_id))
+
+    def last_good_fetch(self, source_id: str, page: str = "") -> dict[str, Any] | None:
         """The latest fetch whose body was read without error (its validators are trustworthy)."""
         rows = self.db.query(
-            "SELECT * FROM fetches WHERE source_id = ? AND sha256 IS NOT NULL AND error_kind IS NULL "
-            "ORDER BY id DESC LIMIT 1",
-            [source_id],
+            "SELECT * FROM fetches WHERE source_id = ? AND page = ? AND sha256 IS NOT NULL "
+            "AND error_kind IS NULL ORDER BY id DESC LIMIT 1",
+            [source_id, page],
         )
         return next(iter(rows), None)
 
@@ -292,6 +306,7 @@ class Store:
         reason: str | None = None,
         changes: Sequence[Mapping[str, Any]] = (),
         content_digest: str | None = None,
+        defects: Sequence[str] = (),
     ) -> int:
         """Store a revision; unless it is suspect, make its entries the current ones.
 
@@ -316,20 +331,34 @@ class Store:
                     "digest": content_digest or digest(entries),
                     "status": status,
                     "reason": reason,
+                    "defects": json.dumps(list(defects), ensure_ascii=False) if defects else None,
                 }
             )
         )
         if status != "suspect":
             self._apply(source_id, revision_id, observed_at, entries)
-            self.db.table("changes").insert_all(
-                {
-                    **{column: change.get(column) for column in _CHANGE_COLUMNS},
-                    "source_id": source_id,
-                    "revision_id": revision_id,
-                }
-                for change in changes
-            )
+            self._add_changes(source_id, revision_id, changes)
         return revision_id
+
+    def accept_revision(
+        self, revision: Revision, entries: Sequence[Entry], changes: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Apply a suspect revision after all, as a person decided (``errata accept``)."""
+        self.db.execute("UPDATE revisions SET status = 'accepted' WHERE id = ?", [revision.id])
+        self._apply(revision.source_id, revision.id, revision.observed_at, entries)
+        self._add_changes(revision.source_id, revision.id, changes)
+
+    def _add_changes(
+        self, source_id: str, revision_id: int, changes: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self.db.table("changes").insert_all(
+            {
+                **{column: change.get(column) for column in _CHANGE_COLUMNS},
+                "source_id": source_id,
+                "revision_id": revision_id,
+            }
+            for change in changes
+        )
 
     def _apply(
         self, source_id: str, revision_id: int, observed_at: str, entries: Sequence[Entry]

@@ -34,6 +34,12 @@ def render_markdown(report: Report) -> str:
             lines += [f"### {observed_at}", ""]
             lines += [_line(change) for change in batch]
             lines.append("")
+    if report.defects:
+        lines += ["## Documentation defects", ""]
+        lines += [
+            f"- ⚠️ **{markdown_text(d.source)}**: {markdown_text(d.message)}" for d in report.defects
+        ]
+        lines.append("")
     if report.problems:
         lines += ["## Problems", ""]
         lines += [

@@ -21,3 +21,4 @@ class Report:
     changes: Sequence[Change]
     problems: Sequence[Problem] = ()
     title: str = "errata changelog"
+    defects: Sequence[Problem] = ()  # documentation defects: rows a page lists twice

@@ -1,15 +1,18 @@
-"""The run pipeline: fetch, archive, parse, diff and store each source.
+"""The run pipeline: fetch, archive, parse, diff and store each page of each source.
 
-Each source is handled on its own and committed in one transaction with its
-fetch row, so a failing source never stops the others and a crash never
-leaves half a revision. What can go wrong becomes a fetch row with an error
-kind and an ``Outcome`` with status ``failed``; it never becomes a change.
+A source has a main page and, optionally, one page per extra locale. Each
+page is fetched, parsed and committed on its own, in one transaction with its
+fetch row: its entries replace that page's part of the source's current
+entries, so a failing page (or a failing source) never stops the others,
+never removes what another page documents, and a crash never leaves half a
+revision. What can go wrong becomes a fetch row with an error kind and an
+``Outcome`` with status ``failed``; it never becomes a change.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from typing import Literal
@@ -17,10 +20,10 @@ from typing import Literal
 import differ
 import parsers
 from db import times
-from db.store import FetchRecord, Store, digest
+from db.store import FetchRecord, Store, StoreError, digest
 from differ import Change, Policy
 from scraper.archive import Archive
-from scraper.config import Config, Source
+from scraper.config import Config, Page, Source
 from scraper.fetch import FetchResult, Validators, fetch_all
 
 log = logging.getLogger("errata")
@@ -35,6 +38,12 @@ class Outcome:
     changes: tuple[Change, ...] = ()
     problem: str | None = None  # one line: why it failed or is suspect
     entries: int = 0
+    page: str = ""
+    defects: tuple[str, ...] = ()  # rows the page newly lists twice
+
+    @property
+    def label(self) -> str:
+        return f"{self.source.id} [{self.page}]" if self.page else self.source.id
 
 
 @dataclass(slots=True)
@@ -58,24 +67,34 @@ def run(
     archive: Archive,
     *,
     only: Sequence[str] = (),
-    policy: Policy = differ.DEFAULT_POLICY,
     now: str | None = None,
 ) -> RunResult:
-    """Fetch every enabled source (or ``only`` these) and store what changed."""
+    """Fetch every page of every enabled source (or ``only`` these) and store what changed."""
     sources = [config.source(i) for i in only] if only else config.enabled()
     store.sync_sources(s.record() for s in config.sources)
     started = now or times.now()
     result = RunResult(started_at=started, run_id=store.start_run(started))
-    fetched = fetch_all((s.wire_url for s in sources), config.fetch, _validators(store, sources))
-    for source in sources:
+    pages = [(source, page) for source in sources for page in source.pages()]
+    fetched = fetch_all((p.wire_url for _, p in pages), config.fetch, _validators(store, pages))
+    for source, page in pages:
         try:
             outcome = _from_fetch(
-                store, archive, source, fetched[source.wire_url], started, result.run_id, policy
+                store,
+                archive,
+                source,
+                page,
+                fetched[page.wire_url],
+                started,
+                result.run_id,
+                config.policy_for(source),
             )
-        except Exception as error:  # one source's trouble, even a bug, must not stop the others
+        except Exception as error:  # one page's trouble, even a bug, must not stop the others
             log.exception("source %s: unexpected error", source.id)
             outcome = Outcome(
-                source, "failed", problem=f"internal error: {type(error).__name__}: {error}"
+                source,
+                "failed",
+                problem=f"internal error: {type(error).__name__}: {error}",
+                page=page.key,
             )
         result.outcomes.append(outcome)
     store.finish_run(
@@ -83,7 +102,7 @@ def run(
         times.now() if now is None else now,
         "failed" if result.failed else "ok",
         len(sources),
-        len(result.failed),
+        len({o.source.id for o in result.failed}),
         len(result.changes),
     )
     return result
@@ -96,6 +115,7 @@ def ingest(
     content: bytes,
     observed_at: str,
     *,
+    page: str = "",
     origin: str = "file",
     location: str | None = None,
     commit_id: str | None = None,
@@ -103,93 +123,124 @@ def ingest(
 ) -> Outcome:
     """Store a page body obtained elsewhere (a file, a git commit) as of ``observed_at``.
 
-    ``location`` (a file path, say) is recorded on the fetch row instead of the
-    source's URL. Idempotent: the same body at the same time a second time
-    changes nothing.
+    ``page`` is the locale of one of the source's extra pages, or ``""`` for its
+    main page. ``location`` (a file path, say) is recorded on the fetch row
+    instead of the page's URL. Idempotent: the same body at the same time a
+    second time changes nothing.
     """
     store.ensure_source(source.record())
+    target = source.page(page)
     if store.has_fetch(source.id, archive.put(content), observed_at):
-        return Outcome(source, "unchanged", entries=_count(store, source))
+        return Outcome(source, "unchanged", entries=_count(store, source), page=page)
     fetch = FetchRecord(
-        source.id, observed_at, location or source.url, origin, "new", commit_id=commit_id
+        source.id,
+        observed_at,
+        location or target.url,
+        origin,
+        "new",
+        page=page,
+        commit_id=commit_id,
     )
-    return process(store, archive, source, content, fetch, policy=policy)
+    return process(store, archive, source, target, content, fetch, policy=policy)
 
 
 def process(
     store: Store,
     archive: Archive,
     source: Source,
+    page: Page,
     content: bytes,
     fetch: FetchRecord,
     *,
     policy: Policy,
 ) -> Outcome:
-    """Archive, parse, diff and store one body; ``fetch`` describes where it came from."""
+    """Archive, parse, diff and store one body of ``page``; ``fetch`` describes where it came from."""
     sha = archive.put(content)
-    record = replace(fetch, outcome="new", sha256=sha, bytes=len(content))
-    previous = store.last_good_fetch(source.id)
+    record = replace(fetch, outcome="new", sha256=sha, bytes=len(content), page=page.key)
+    previous = store.last_good_fetch(source.id, page.key)
     if previous is not None and previous["sha256"] == sha:
         with store.transaction():
             store.add_fetch(replace(record, outcome="unchanged"))
-        return Outcome(source, "unchanged", entries=_count(store, source))
+        return Outcome(source, "unchanged", entries=_count(store, source), page=page.key)
     try:
-        entries = parse_body(source, content, record.content_type)
+        entries = parse_page(source, page, content, record.content_type)
     except parsers.ParseError as error:
         with store.transaction():
             store.add_fetch(
                 replace(record, outcome="failed", error_kind="parse", error_message=str(error))
             )
-        return Outcome(source, "failed", problem=str(error))
+        return Outcome(source, "failed", problem=str(error), page=page.key)
     with store.transaction():
         fetch_id = store.add_fetch(record)
-        outcome = derive(store, source, fetch_id, record.fetched_at, entries, policy)
+        outcome = derive(store, source, page.key, fetch_id, record.fetched_at, entries, policy)
         if outcome.status == "unchanged":
             store.set_fetch_outcome(fetch_id, "unchanged")
     return outcome
 
 
-def parse_body(source: Source, content: bytes, content_type: str | None) -> list[parsers.Entry]:
-    """The source's entries in a body; raises ``parsers.ParseError``."""
-    return parsers.parse(
+def parse_page(
+    source: Source, page: Page, content: bytes, content_type: str | None
+) -> list[parsers.Entry]:
+    """The entries a body of ``page`` holds; raises ``parsers.ParseError``.
+
+    An extra locale's page speaks for that locale only; the main page speaks
+    for every locale that has no page of its own.
+    """
+    where = f"source {source.id}" + (f" [{page.key}]" if page.key else "")
+    entries = parsers.parse(
         source.parser,
         content,
-        source.url,
-        locale=source.locale,
+        page.url,
+        locale=page.locale,
         charset=_charset(content_type),
-        where=f"source {source.id}",
+        where=where,
     )
+    if page.key:
+        return [e if e.locale == page.key else replace(e, locale=page.key) for e in entries]
+    return [e for e in entries if e.locale not in source.locales]
+
+
+def combine(
+    store: Store, source: Source, page: str, entries: Sequence[parsers.Entry]
+) -> tuple[list[parsers.Entry], list[parsers.Entry], list[parsers.Entry]]:
+    """(the source's current entries, the page's part of them, the entries with that part replaced)."""
+    current = store.current(source.id)
+    order = [p.key for p in source.pages()]
+    parts: dict[str, list[parsers.Entry]] = {key: [] for key in order}
+    for entry in current:
+        parts.setdefault(entry.locale if entry.locale in source.locales else "", []).append(entry)
+    old_part = parts.get(page, [])
+    parts[page] = list(entries)
+    return current, old_part, [e for key in parts for e in parts[key]]
 
 
 def derive(
     store: Store,
     source: Source,
+    page: str,
     fetch_id: int,
     observed_at: str,
     entries: list[parsers.Entry],
     policy: Policy,
     accepted: Container[str] = (),
 ) -> Outcome:
-    """Store the revision a parsed body makes, if any; call inside ``store.transaction()``.
+    """Store the revision a parsed body of ``page`` makes, if any; call inside ``store.transaction()``.
 
     Same entries as the latest revision: nothing. Entries a person accepted
-    before (their digest is in ``accepted``): applied as ``accepted``.
-    Unbelievable entries (none, or most codes gone): kept as ``suspect`` and not
-    applied. Otherwise applied, with the changes from the current entries; the
-    first revision of a source is its baseline and has none.
+    before (their digest is in ``accepted``): applied as ``accepted``. A page
+    that is unbelievable (no entries, or most of its codes gone): kept as
+    ``suspect`` and not applied. Otherwise applied, with the changes from the
+    current entries; the first applied revision of each page is its baseline and has none.
     """
+    current, old_part, combined = combine(store, source, page, entries)
     latest = store.latest_revision(source.id)
-    found = digest(entries)
+    found = digest(combined)
     if latest is not None and latest.digest == found:
-        return Outcome(source, "unchanged", entries=len(entries))
-    old = store.current(source.id)
-    reason = None if found in accepted else differ.suspicion(old, entries)
-    changes: list[Change] = []
-    if latest is not None and reason is None:
-        changes = [
-            replace(c, source=source.id, exchange=source.exchange, observed_at=observed_at)
-            for c in differ.diff(old, entries, policy)
-        ]
+        return Outcome(source, "unchanged", entries=len(combined), page=page)
+    reason = None if found in accepted else differ.suspicion(old_part, entries, policy.max_removed)
+    baseline = not store.has_applied_revision(source.id, page)
+    changes = [] if baseline or reason else _changes(source, current, combined, observed_at, policy)
+    defects = differ.new_duplicates(current, combined)
     spec = parsers.get(source.parser)
     store.add_revision(
         source_id=source.id,
@@ -197,17 +248,71 @@ def derive(
         observed_at=observed_at,
         parser=spec.name,
         parser_version=spec.version,
-        entries=entries,
+        entries=combined,
         status="suspect" if reason else "accepted" if found in accepted else "ok",
         reason=reason,
-        changes=[{**c.to_dict(), "change_id": c.change_id} for c in changes],
+        changes=[c.to_dict() for c in changes],
+        content_digest=found,
+        defects=defects,
     )
     if reason:
+        problem = f"held back as suspect: {reason} (errata accept {source.id} applies it)"
         return Outcome(
-            source, "suspect", problem=f"held back as suspect: {reason}", entries=len(entries)
+            source,
+            "suspect",
+            problem=problem,
+            entries=len(entries),
+            page=page,
+            defects=tuple(defects),
         )
+    status: Status = "baseline" if baseline else "changed"
     return Outcome(
-        source, "baseline" if latest is None else "changed", tuple(changes), entries=len(entries)
+        source, status, tuple(changes), entries=len(combined), page=page, defects=tuple(defects)
+    )
+
+
+def accept(store: Store, archive: Archive, source: Source, policy: Policy) -> Outcome:
+    """Apply the source's latest revision, held back as suspect, because a person says it is real."""
+    with store.transaction():
+        latest = store.latest_revision(source.id)
+        if latest is None or latest.status != "suspect":
+            state = latest.status if latest else "none"
+            raise StoreError(
+                f"source {source.id!r} has no suspect revision to accept (its latest is {state})"
+            )
+        fetch = store.fetch(latest.fetch_id)
+        page = source.page(fetch["page"])
+        body = archive.get(fetch["sha256"])
+        entries = parse_page(source, page, body, fetch["content_type"])
+        current, _, combined = combine(store, source, page.key, entries)
+        if digest(combined) != latest.digest:
+            raise StoreError(
+                f"source {source.id!r}: its suspect page reads differently with today's parser; "
+                f"run errata reparse {source.id} first"
+            )
+        baseline = not store.has_applied_revision(source.id, page.key)
+        changes = (
+            [] if baseline else _changes(source, current, combined, latest.observed_at, policy)
+        )
+        store.accept_revision(latest, combined, [c.to_dict() for c in changes])
+    return Outcome(
+        source,
+        "baseline" if baseline else "changed",
+        tuple(changes),
+        entries=len(combined),
+        page=page.key,
+    )
+
+
+def _changes(
+    source: Source,
+    old: list[parsers.Entry],
+    new: list[parsers.Entry],
+    observed_at: str,
+    policy: Policy,
+) -> list[Change]:
+    return differ.diff(
+        old, new, policy, source=source.id, exchange=source.exchange, observed_at=observed_at
     )
 
 
@@ -215,6 +320,7 @@ def _from_fetch(
     store: Store,
     archive: Archive,
     source: Source,
+    page: Page,
     fetched: FetchResult,
     at: str,
     run_id: int,
@@ -226,6 +332,7 @@ def _from_fetch(
         url=fetched.url,
         origin="http",
         outcome="failed",
+        page=page.key,
         run_id=run_id,
         http_status=fetched.status,
         etag=fetched.etag,
@@ -237,20 +344,22 @@ def _from_fetch(
         error = fetched.error
         with store.transaction():
             store.add_fetch(replace(record, error_kind=error.kind, error_message=str(error)))
-        return Outcome(source, "failed", problem=f"fetch failed ({error.kind}): {error}")
+        return Outcome(
+            source, "failed", problem=f"fetch failed ({error.kind}): {error}", page=page.key
+        )
     if fetched.not_modified or fetched.body is None:
         with store.transaction():
             store.add_fetch(replace(record, outcome="not_modified"))
-        return Outcome(source, "not_modified", entries=_count(store, source))
-    return process(store, archive, source, fetched.body, record, policy=policy)
+        return Outcome(source, "not_modified", entries=_count(store, source), page=page.key)
+    return process(store, archive, source, page, fetched.body, record, policy=policy)
 
 
-def _validators(store: Store, sources: Iterable[Source]) -> dict[str, Validators]:
+def _validators(store: Store, pages: Sequence[tuple[Source, Page]]) -> dict[str, Validators]:
     found: dict[str, Validators] = {}
-    for source in sources:
-        last = store.last_good_fetch(source.id)
-        if last is not None and last["url"] == source.wire_url and source.wire_url not in found:
-            found[source.wire_url] = Validators(last["etag"], last["last_modified"])
+    for source, page in pages:
+        last = store.last_good_fetch(source.id, page.key)
+        if last is not None and last["url"] == page.wire_url and page.wire_url not in found:
+            found[page.wire_url] = Validators(last["etag"], last["last_modified"])
     return found
 
 

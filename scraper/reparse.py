@@ -18,7 +18,7 @@ from db.store import Store
 from differ import Change, Policy
 from scraper.archive import Archive
 from scraper.config import Source
-from scraper.pipeline import derive, parse_body
+from scraper.pipeline import derive, parse_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +59,24 @@ def _rebuild(store: Store, archive: Archive, source: Source, policy: Policy) -> 
         store.clear_derived(source.id)
         errors: list[str] = []
         regressions: list[str] = []
-        previous_sha = None
+        previous_sha: dict[str, str] = {}  # per page
         for body in store.bodies(source.id):
-            if body["sha256"] == previous_sha:
+            page = source.page(body["page"])
+            if body["sha256"] == previous_sha.get(page.key):
                 store.set_fetch_outcome(body["id"], "unchanged")
                 continue
             content = archive.get(body["sha256"])  # ArchiveError: rolls everything back
             try:
-                entries = parse_body(source, content, body["content_type"])
+                entries = parse_page(source, page, content, body["content_type"])
             except parsers.ParseError as error:
                 store.set_fetch_outcome(body["id"], "failed", "parse", str(error))
                 errors.append(f"{body['fetched_at']}: {error}")
                 if body["error_kind"] is None:
                     regressions.append(errors[-1])
                 continue
-            previous_sha = body["sha256"]
+            previous_sha[page.key] = body["sha256"]
             outcome = derive(
-                store, source, body["id"], body["fetched_at"], entries, policy, accepted
+                store, source, page.key, body["id"], body["fetched_at"], entries, policy, accepted
             )
             store.set_fetch_outcome(
                 body["id"], "unchanged" if outcome.status == "unchanged" else "new"

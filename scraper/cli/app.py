@@ -228,8 +228,9 @@ def exit_code(outcomes: Sequence[pipeline.Outcome], fail_on: str | None) -> int:
 
 def print_report(outcomes: Sequence[pipeline.Outcome], title: str, as_json: bool) -> None:
     changes = [c for o in outcomes for c in o.changes]
-    problems = [reports.Problem(o.source.id, o.problem) for o in outcomes if o.problem]
-    report = reports.Report(changes, problems, title=title)
+    problems = [reports.Problem(o.label, o.problem) for o in outcomes if o.problem]
+    defects = [reports.Problem(o.label, d) for o in outcomes for d in o.defects]
+    report = reports.Report(changes, problems, title=title, defects=defects)
     click.echo(reports.render("json" if as_json else "markdown", report))
 
 
@@ -243,7 +244,7 @@ _DETAIL = {
 
 def log_outcome(outcome: pipeline.Outcome) -> None:
     if outcome.status in ("failed", "suspect"):
-        log.warning("%s: %s", outcome.source.id, outcome.problem or outcome.status)
+        log.warning("%s: %s", outcome.label, outcome.problem or outcome.status)
         return
     detail = _DETAIL[outcome.status].format(entries=outcome.entries, changes=len(outcome.changes))
-    log.info("%s: %s", outcome.source.id, detail)
+    log.info("%s: %s", outcome.label, detail)

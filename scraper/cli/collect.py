@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 import parsers
 from db.store import Store, StoreError
+from differ import Policy
 from scraper import gitimport, pipeline
 from scraper.archive import Archive
 from scraper.cli.app import (
@@ -25,15 +28,25 @@ from scraper.cli.app import (
     read_input,
     with_paths,
 )
-from scraper.config import Config, Source, url_problem
+from scraper.config import Config, ConfigError, Source, url_problem
 
 log = logging.getLogger("errata")
 
-_AD_HOC = (
-    click.option("--parser", "parser_name", default=None, metavar="NAME", help="Parser for an ad hoc source [default: auto]."),
-    click.option("--url", default=None, help="URL of an ad hoc source; its #fragment selects the section."),
-    click.option("--exchange", default=None, help="Exchange of an ad hoc source [default: the id up to its first '-']."),
-)  # fmt: skip
+
+def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--locale (which page of the source) and what an ad hoc source is made of."""
+    options = [
+        click.option("--locale", "page", default="", metavar="LOCALE",
+                     help="The source's page for this extra locale, or (new source) its language."),
+        click.option("--parser", "parser_name", default=None, metavar="NAME",
+                     help="Parser for an ad hoc source [default: auto]."),
+        click.option("--url", default=None, help="URL of an ad hoc source; its #fragment selects the section."),
+        click.option("--exchange", default=None,
+                     help="Exchange of an ad hoc source [default: the id up to its first '-']."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 @cli.command()
@@ -69,14 +82,12 @@ def run(only: tuple[str, ...], as_json: bool, fail_on: str | None, paths: Paths)
     metavar="ISO8601",
     help="When this version of the page was current.",
 )
-@_AD_HOC[0]
-@_AD_HOC[1]
-@_AD_HOC[2]
+@source_options
 @json_option
 @fail_on_option
 @with_paths(writes=True)
 def ingest(
-    source_id: str, file: Path, observed_at: str, parser_name: str | None, url: str | None,
+    source_id: str, file: Path, observed_at: str, page: str, parser_name: str | None, url: str | None,
     exchange: str | None, as_json: bool, fail_on: str | None, paths: Paths,
 ) -> None:  # fmt: skip
     """Store a local copy of a source's page as of a time, and print the changes it caused.
@@ -90,15 +101,18 @@ def ingest(
       errata ingest tickdb errors-2026-01-14.md --observed-at 2026-01-14
       errata ingest kucoin-legacy index.md --observed-at 2019-02-23 --parser kucoin \\
           --url 'https://docs.kucoin.com/#errors' --json
+      errata ingest okx-ws okx-zh.html --observed-at 2026-01-15 --locale zh
     """
     observed = parse_time_option(observed_at, "--observed-at")
     assert observed is not None
     content = read_input(file)
     config = paths.load_config(required=False)
     with paths.writing() as store:
-        source = resolve_source(config, store, source_id, parser_name, url, exchange)
-        archive = Archive(paths.archive)
-        outcome = pipeline.ingest(store, archive, source, content, observed, location=str(file))
+        source, page = resolve_source(config, store, source_id, page, parser_name, url, exchange)
+        outcome = pipeline.ingest(
+            store, Archive(paths.archive), source, content, observed,
+            page=page, location=str(file), policy=config.policy_for(source),
+        )  # fmt: skip
     log_outcome(outcome)
     print_report([outcome], f"errata ingest {source_id} {observed}", as_json)
     sys.exit(exit_code([outcome], fail_on))
@@ -115,15 +129,13 @@ def ingest(
     help="The source the file's versions belong to.",
 )
 @click.option("--since", default=None, metavar="DATE", help="Only commits after this date.")
-@_AD_HOC[0]
-@_AD_HOC[1]
-@_AD_HOC[2]
+@source_options
 @json_option
 @fail_on_option
 @with_paths(writes=True)
 def import_git(
-    repo: Path, path: str, source_id: str, since: str | None, parser_name: str | None, url: str | None,
-    exchange: str | None, as_json: bool, fail_on: str | None, paths: Paths,
+    repo: Path, path: str, source_id: str, since: str | None, page: str, parser_name: str | None,
+    url: str | None, exchange: str | None, as_json: bool, fail_on: str | None, paths: Paths,
 ) -> None:  # fmt: skip
     """Ingest every version of one file of a git repository, at its commit times.
 
@@ -147,11 +159,11 @@ def import_git(
     outcomes: list[pipeline.Outcome] = []
     skipped = 0
     with paths.writing() as store:
-        source = resolve_source(config, store, source_id, parser_name, url, exchange)
-        archive = Archive(paths.archive)
+        source, page = resolve_source(config, store, source_id, page, parser_name, url, exchange)
+        archive, policy = Archive(paths.archive), config.policy_for(source)
         with click.progressbar(commits, label=f"importing {path}", file=sys.stderr) as progress:
             for commit in progress:
-                outcome = _import_commit(store, archive, source, repo, commit)
+                outcome = _import_commit(store, archive, source, page, policy, repo, commit)
                 if outcome is None:
                     skipped += 1
                 else:
@@ -168,7 +180,13 @@ def import_git(
 
 
 def _import_commit(
-    store: Store, archive: Archive, source: Source, repo: Path, commit: gitimport.Commit
+    store: Store,
+    archive: Archive,
+    source: Source,
+    page: str,
+    policy: Policy,
+    repo: Path,
+    commit: gitimport.Commit,
 ) -> pipeline.Outcome | None:
     content = gitimport.blob(repo, commit)
     if content is None:
@@ -176,15 +194,9 @@ def _import_commit(
     location = f"{repo}:{commit.path}@{commit.sha[:12]}"
     try:
         return pipeline.ingest(
-            store,
-            archive,
-            source,
-            content,
-            commit.time,
-            origin="git",
-            location=location,
-            commit_id=commit.sha,
-        )
+            store, archive, source, content, commit.time,
+            page=page, origin="git", location=location, commit_id=commit.sha, policy=policy,
+        )  # fmt: skip
     except StoreError:
         return None  # older than what is stored
 
@@ -193,24 +205,29 @@ def resolve_source(
     config: Config,
     store: Store,
     source_id: str,
-    parser_name: str | None,
-    url: str | None,
-    exchange: str | None,
-) -> Source:
-    """The configured source, else the one earlier ingests created, else a new ad hoc one."""
+    page: str = "",
+    parser_name: str | None = None,
+    url: str | None = None,
+    exchange: str | None = None,
+) -> tuple[Source, str]:
+    """The source (configured, else stored by earlier ingests, else new) and the page meant.
+
+    ``page`` names one of the source's extra locale pages; for a source that is
+    new or has no such page, ``--locale`` gives its main page's language instead.
+    """
     configured = next((s for s in config.sources if s.id == source_id), None)
     stored = store.source(source_id)
     fields = ("id", "exchange", "url", "parser", "api", "title", "locale")
     base = configured or (
         Source(**{name: stored[name] for name in fields})
         if stored
-        else Source(source_id, exchange or source_id.split("-")[0], "", "auto")
+        else Source(source_id, exchange or source_id.split("-")[0], "", "auto", locale=page or "en")
     )
     if parser_name is not None and parser_name not in parsers.names():
         raise UsageError(f"unknown parser {parser_name!r} (known: {', '.join(parsers.names())})")
     if url and (problem := url_problem(url)):
         raise UsageError(f"--url {url!r}: {problem}")
-    return Source(
+    source = Source(
         id=base.id,
         exchange=exchange or base.exchange,
         url=url if url is not None else base.url,
@@ -218,4 +235,15 @@ def resolve_source(
         api=base.api,
         title=base.title,
         locale=base.locale,
+        locales=base.locales,
+        severity=base.severity,
+        ignore=base.ignore,
+        max_removed=base.max_removed,
     )
+    if page in ("", source.locale):
+        return source, ""
+    try:
+        source.page(page)
+    except ConfigError as error:
+        raise UsageError(f"--locale {page}: {error}") from None
+    return source, page

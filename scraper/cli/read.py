@@ -1,6 +1,8 @@
-"""Commands that read history: ``changes``, ``current``, ``history``."""
+"""Commands that read history: ``changes``, ``current``, ``history``, ``diff``, ``locales``."""
 
 from __future__ import annotations
+
+from collections import Counter, defaultdict
 
 import click
 
@@ -8,6 +10,7 @@ import differ
 import reports
 from scraper.cli.app import (
     Paths,
+    UsageError,
     cli,
     emit_json,
     json_option,
@@ -16,6 +19,7 @@ from scraper.cli.app import (
     table,
     with_paths,
 )
+from scraper.cli.collect import resolve_source
 
 
 @cli.command()
@@ -102,3 +106,82 @@ def history(source_id: str, code: str, as_json: bool, paths: Paths) -> None:
     click.echo(table(["from", "to", "section", "message"], rows))
     if not versions:
         click.echo(f"code {code!r} was never documented by {source_id}", err=True)
+
+
+@cli.command("diff")
+@click.argument("source_id", metavar="SOURCE")
+@click.option("--from", "start", required=True, metavar="ISO8601", help="The earlier moment.")
+@click.option("--to", "end", required=True, metavar="ISO8601", help="The later moment.")
+@json_option
+@with_paths()
+def diff_command(source_id: str, start: str, end: str, as_json: bool, paths: Paths) -> None:
+    """Print the changes of a source between any two moments.
+
+    Compares the entries as of --from with those as of --to, so a code that
+    changed and changed back in between shows no change.
+
+    \b
+    Example:
+      errata diff okx-ws --from 2026-01-01 --to 2026-03-01
+      errata diff kucoin-legacy --from 2019-03-01 --to 2023-07-01 --json
+    """
+    before, after = parse_time_option(start, "--from"), parse_time_option(end, "--to")
+    assert before is not None and after is not None
+    if before > after:
+        raise UsageError(f"--from {before} is after --to {after}")
+    config = paths.load_config(required=False)
+    with paths.store() as store:
+        known_source(store, source_id, paths)
+        source, _ = resolve_source(config, store, source_id)
+        old, new = store.entries_at(source_id, before), store.entries_at(source_id, after)
+    policy = config.policy_for(source)
+    found = differ.diff(
+        old, new, policy, source=source.id, exchange=source.exchange, observed_at=after
+    )
+    title = f"errata diff {source_id} {before} → {after}"
+    click.echo(
+        reports.render("json" if as_json else "markdown", reports.Report(found, title=title))
+    )
+
+
+@cli.command()
+@click.argument("source_id", metavar="SOURCE")
+@json_option
+@with_paths()
+def locales(source_id: str, as_json: bool, paths: Paths) -> None:
+    """Print the codes a source documents in one locale but not (as often) in another.
+
+    A code added to the English page but not yet to the Chinese one is often the
+    first sign of a coming change.
+
+    \b
+    Example:
+      errata locales okx-ws
+      errata locales okx-ws --json
+    """
+    with paths.store() as store:
+        known_source(store, source_id, paths)
+        entries = store.current(source_id)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for entry in entries:
+        counts[entry.code][entry.locale] += 1
+    languages = sorted({e.locale for e in entries})
+    uneven = {
+        code: [per_locale[lang] for lang in languages]
+        for code, per_locale in counts.items()
+        if len({per_locale[lang] for lang in languages}) > 1
+    }
+    if as_json:
+        emit_json(
+            [
+                {"code": code, "counts": dict(zip(languages, n, strict=True))}
+                for code, n in uneven.items()
+            ]
+        )
+        return
+    if uneven:
+        click.echo(
+            table(["code", *languages], [[code, *map(str, n)] for code, n in uneven.items()])
+        )
+    scope = ", ".join(languages) or "no locale"
+    click.echo(f"{len(uneven)} code(s) documented unevenly across {scope}", err=True)

@@ -1,4 +1,4 @@
-"""``errata reparse``: rebuild history from the archive with today's parsers."""
+"""Commands that rewrite history: ``reparse`` (with today's parsers) and ``accept`` (a suspect revision)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import click
 
 from reports.escape import markdown_code, markdown_text
+from scraper import pipeline
 from scraper.archive import Archive
 from scraper.cli.app import (
     EXIT_FAILED,
@@ -15,6 +16,8 @@ from scraper.cli.app import (
     emit_json,
     json_option,
     known_source,
+    log_outcome,
+    print_report,
     with_paths,
 )
 from scraper.cli.collect import resolve_source
@@ -42,8 +45,10 @@ def reparse_command(source_ids: tuple[str, ...], as_json: bool, paths: Paths) ->
     with paths.writing() as store:
         for source_id in source_ids or store.source_ids():
             known_source(store, source_id, paths)
-            source = resolve_source(config, store, source_id, None, None, None)
-            results.append(reparse(store, Archive(paths.archive), source))
+            source, _ = resolve_source(config, store, source_id)
+            results.append(
+                reparse(store, Archive(paths.archive), source, config.policy_for(source))
+            )
     if as_json:
         emit_json([_as_json(r) for r in results])
     else:
@@ -81,3 +86,28 @@ def _as_markdown(result: Reparsed) -> str:
     ]
     lines += [f"- ❌ cannot parse: {markdown_text(e)}" for e in result.parse_errors]
     return "\n".join(lines) + "\n"
+
+
+@cli.command()
+@click.argument("source_id", metavar="SOURCE")
+@json_option
+@with_paths(writes=True)
+def accept(source_id: str, as_json: bool, paths: Paths) -> None:
+    """Apply a source's latest revision that was held back as suspect.
+
+    A page that suddenly lists no codes, or loses more than the configured
+    share of them, is stored but not applied. When the removal is real, this
+    applies it and prints the changes it makes.
+
+    \b
+    Example:
+      errata accept tickdb
+      errata accept okx-ws --json
+    """
+    config = paths.load_config(required=False)
+    with paths.writing() as store:
+        known_source(store, source_id, paths)
+        source, _ = resolve_source(config, store, source_id)
+        outcome = pipeline.accept(store, Archive(paths.archive), source, config.policy_for(source))
+    log_outcome(outcome)
+    print_report([outcome], f"errata accept {source_id}", as_json)

@@ -12,7 +12,7 @@ from tests.support import REPO, fixture_path, json_out, run_cli
 
 CONTRACT_KEYS = [
     "source", "exchange", "observed_at", "kind", "severity", "trivial", "similarity", "code",
-    "new_code", "locale", "section", "old_section", "old_message", "new_message",
+    "new_code", "locale", "section", "old_section", "old_message", "new_message", "change_id",
 ]  # fmt: skip
 KUCOIN = "https://docs.kucoin.com/#errors"
 
