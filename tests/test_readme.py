@@ -30,7 +30,8 @@ def test_quickstart_commands_are_the_makefile_targets_ci_uses() -> None:
 
 
 def test_every_config_key_is_documented() -> None:
-    from scraper.config import FETCH_KEYS, SOURCE_KEYS
+    from differ import SEVERITY_KEYS
+    from scraper.config import FETCH_KEYS, HEALTH_KEYS, SOURCE_KEYS, TOP_KEYS
 
-    for key in [*FETCH_KEYS, *SOURCE_KEYS]:
+    for key in [*FETCH_KEYS, *SOURCE_KEYS, *TOP_KEYS, *HEALTH_KEYS, *SEVERITY_KEYS]:
         assert f"`{key}`" in README, key
