@@ -14,23 +14,10 @@ import statistics
 import time
 
 import differ
+from bench.synthetic import sentence
 from parsers import Entry
 
 SIZES = (1_000, 10_000, 100_000)
-WORDS = [
-    "invalid",
-    "order",
-    "price",
-    "size",
-    "symbol",
-    "account",
-    "balance",
-    "margin",
-    "request",
-    "parameter",
-    "limit",
-    "exceeded",
-]
 
 
 def page(size: int, rng: random.Random) -> list[Entry]:
@@ -40,8 +27,7 @@ def page(size: int, rng: random.Random) -> list[Entry]:
         repeats = rng.randint(10, 40) if rng.random() < 0.1 else 1
         section = f"Section {code % 12}"
         for _ in range(min(repeats, size - len(entries))):
-            message = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
-            entries.append(Entry(str(code), message, section))
+            entries.append(Entry(str(code), sentence(rng, 4, 12), section))
         code += 1
     return entries
 
@@ -52,7 +38,7 @@ def edit(old: list[Entry], rng: random.Random) -> list[Entry]:
     n = len(old)
     for i in rng.sample(range(n), n // 50):
         e = new[i]
-        new[i] = Entry(e.code, e.message + " " + rng.choice(WORDS), e.section)
+        new[i] = Entry(e.code, e.message + " " + sentence(rng, 1, 1), e.section)
     for i in rng.sample(range(n), n // 200):
         new[i] = Entry(new[i].code, new[i].message, "Moved section")
     for i in rng.sample(range(n), n // 200):
@@ -62,7 +48,7 @@ def edit(old: list[Entry], rng: random.Random) -> list[Entry]:
     for k in range(n // 100):
         new.insert(
             rng.randrange(len(new)),
-            Entry(str(800000 + k), " ".join(rng.sample(WORDS, 6)), "Section 0"),
+            Entry(str(800000 + k), sentence(rng, 6, 6), "Section 0"),
         )
     return new
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import differ
+from bench.synthetic import sentence
 from db import times
 from db.store import FetchRecord, Store
 from parsers import Entry
@@ -51,20 +52,6 @@ SIZES = [
 NIGHTS = 3 * 365
 START = datetime(2023, 1, 1, 2, tzinfo=UTC)
 CHECKPOINTS = (100_000, 300_000, 1_000_000)
-WORDS = [
-    "invalid",
-    "order",
-    "price",
-    "size",
-    "symbol",
-    "account",
-    "balance",
-    "margin",
-    "request",
-    "parameter",
-    "limit",
-    "exceeded",
-]
 
 
 @dataclass
@@ -74,9 +61,8 @@ class Page:
     next_code: int
 
 
-def sentence(rng: random.Random) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12)))
-    return text.capitalize() + rng.choice([".", "", " {0}.", ": %s"])
+def message(rng: random.Random) -> str:
+    return sentence(rng).capitalize() + rng.choice([".", "", " {0}.", ": %s"])
 
 
 def initial(rng: random.Random, index: int, size: int) -> Page:
@@ -90,7 +76,7 @@ def initial(rng: random.Random, index: int, size: int) -> Page:
     entries = [
         Entry(
             str(50000 + i),
-            sentence(rng),
+            message(rng),
             rng.choice(sections),
             "en",
             {"HTTP Status": rng.choice(["200", "400"])},
@@ -114,11 +100,11 @@ def evolve(rng: random.Random, page: Page, mass: float) -> None:
         return
     for i in rng.sample(range(len(entries)), min(len(entries), rng.randint(1, 8))):
         e = entries[i]
-        entries[i] = Entry(e.code, sentence(rng), e.section, e.locale, e.extra)
+        entries[i] = Entry(e.code, message(rng), e.section, e.locale, e.extra)
     for _ in range(rng.randint(0, 4)):
         entries.insert(
             rng.randrange(len(entries) + 1),
-            Entry(str(page.next_code), sentence(rng), entries[0].section),
+            Entry(str(page.next_code), message(rng), entries[0].section),
         )
         page.next_code += 1
     for _ in range(rng.randint(0, 2)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -227,18 +228,11 @@ def resolve_source(
         raise UsageError(f"unknown parser {parser_name!r} (known: {', '.join(parsers.names())})")
     if url and (problem := url_problem(url)):
         raise UsageError(f"--url {url!r}: {problem}")
-    source = Source(
-        id=base.id,
+    source = replace(
+        base,
         exchange=exchange or base.exchange,
         url=url if url is not None else base.url,
         parser=parser_name or base.parser,
-        api=base.api,
-        title=base.title,
-        locale=base.locale,
-        locales=base.locales,
-        severity=base.severity,
-        ignore=base.ignore,
-        max_removed=base.max_removed,
     )
     if page in ("", source.locale):
         return source, ""
