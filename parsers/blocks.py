@@ -52,7 +52,18 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    text: str
+    """Prose. Read lazily: only the heading-per-code layout looks at it, and a long
+    section of prose would otherwise cost more than its tables."""
+
+    load: Callable[[], str] = field(compare=False)
+
+    @property
+    def text(self) -> str:
+        return self.load()
+
+    @classmethod
+    def of(cls, text: str) -> Paragraph:
+        return cls(lambda: text)
 
 
 @dataclass(frozen=True, slots=True)

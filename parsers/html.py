@@ -200,15 +200,14 @@ def _block(node: LexborNode) -> Iterator[Block]:
     elif tag == "dl":
         yield from _definitions(node)
     elif tag == "p":
-        if text := _flatten(node):
-            yield Paragraph(text)
+        yield Paragraph(lambda: _flatten(node))
     elif tag == "hr":
         yield Rule()
     elif tag in _SKIP or tag.startswith("-"):
         return
     elif node.css_first(_STRUCTURE) is None:
-        if node.css_first("pre") is None and (text := _flatten(node)):
-            yield Paragraph(text)  # a wrapper holding only text; code samples are skipped
+        if node.css_first("pre") is None:  # a wrapper holding only text; code samples are skipped
+            yield Paragraph(lambda: _flatten(node))
     else:
         yield from _children(node)
 

@@ -117,7 +117,7 @@ class _Reader:
         if self.paragraph:
             text = md_inline(" ".join(self.paragraph))[0]
             if text:
-                self.out.append(Paragraph(text))
+                self.out.append(Paragraph.of(text))
             self.paragraph = []
 
     def _heading(self, level: int, raw: str) -> None:
