@@ -85,13 +85,19 @@ class Document:
         return fragment_of(self.url)
 
     def html_input(self) -> tuple[str | bytes, bool]:
-        """What to hand lexbor, and whether it should detect the encoding itself."""
-        if (
-            self.raw is not None
-            and self.given_text is None
-            and _known_encoding(self.charset) in (None, "utf-8")
-        ):
+        """What to hand lexbor, and whether it should detect the encoding itself.
+
+        Raw bytes whenever possible: lexbor reads UTF-8 bytes directly, and with
+        detection on honours BOMs and ``<meta charset>``. An HTTP charset other
+        than UTF-8 wins over the page's own declaration, so then Python decodes.
+        """
+        if self.raw is None or self.given_text is not None:
+            return self.text, False
+        declared = _known_encoding(self.charset)
+        if declared is None:
             return self.raw, True
+        if _trusted(declared, self.raw) == "utf-8":
+            return self.raw, False
         return self.text, False
 
     def encoding(self) -> str:
@@ -100,7 +106,8 @@ class Document:
             if self.raw is not None and self.raw.startswith(bom):
                 return bom_encoding
         head = self.raw[:1024] if self.raw is not None else b""
-        return _known_encoding(self.charset) or _known_encoding(_declared_charset(head)) or "utf-8"
+        declared = _known_encoding(self.charset) or _known_encoding(_declared_charset(head))
+        return _trusted(declared, self.raw or b"") if declared else "utf-8"
 
     def with_text(self, text: str) -> Document:
         return replace(self, raw=None, given_text=text)
@@ -147,7 +154,7 @@ def decode(body: bytes, charset: str | None, parser: str, where: str) -> str:
     for candidate in (charset, _declared_charset(body)):
         encoding = _known_encoding(candidate)
         if encoding:
-            return body.decode(encoding, errors="replace")
+            return body.decode(_trusted(encoding, body), errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
@@ -155,12 +162,22 @@ def decode(body: bytes, charset: str | None, parser: str, where: str) -> str:
         return body.decode("cp1252", errors="replace")
 
 
-def _check_magic(body: bytes, parser: str, where: str) -> None:
+def binary_kind(body: bytes) -> str | None:
+    """What binary content ``body`` is ("a PDF file", "binary data"), or None for text."""
     for magic, what in _MAGIC:
         if body.startswith(magic):
-            raise ParseError(parser, where, f"the content is {what}, not an HTML or Markdown page")
+            return what
     if not body.startswith(tuple(bom for bom, _ in _BOMS)) and b"\x00" in body[:4096]:
+        return "binary data"
+    return None
+
+
+def _check_magic(body: bytes, parser: str, where: str) -> None:
+    what = binary_kind(body)
+    if what == "binary data":
         raise ParseError(parser, where, "the content is binary, not an HTML or Markdown page")
+    if what:
+        raise ParseError(parser, where, f"the content is {what}, not an HTML or Markdown page")
 
 
 def sniff_format(text: str) -> Format:
@@ -179,6 +196,22 @@ def _declared_charset(body: bytes) -> str | None:
         return None
     raw = match.group(1) or match.group(2)
     return raw.decode("ascii", errors="ignore")
+
+
+def _trusted(encoding: str, body: bytes) -> str:
+    """The declared encoding, unless it is a legacy single-byte one and the bytes are UTF-8.
+
+    Valid multibyte UTF-8 is almost never meant as windows-1252; trusting a wrong
+    declaration would turn every non-ASCII message into mojibake and report it
+    as reworded.
+    """
+    if encoding != "cp1252" or body.isascii():
+        return encoding
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return encoding
+    return "utf-8"
 
 
 def _known_encoding(name: str | None) -> str | None:

@@ -32,14 +32,20 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    timeout: float = 30.0
+    timeout: float = 30.0  # total seconds for one request, body included
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0  # longest silence while reading
     retries: int = 3
     per_host: int = 2
-    concurrency: int = 8
-    max_bytes: int = 25_000_000
+    host_delay: float = 0.0  # seconds between requests to one host (plus up to 50% jitter)
+    concurrency: int = 32
+    max_bytes: int = 25_000_000  # on the wire
+    max_decompressed: int = 50_000_000  # after gzip/deflate: a bomb stops here
     user_agent: str = DEFAULT_USER_AGENT
+    proxy: str | None = None  # besides HTTP(S)_PROXY from the environment
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
+    retry_after_max: float = 120.0  # the longest Retry-After honoured
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +55,27 @@ class Page:
     key: str
     url: str
     locale: str
+    format: str = "html"
 
     @property
     def wire_url(self) -> str:
         """What goes over the network: the fragment only selects a section of the page."""
         return urldefrag(self.url).url
+
+    def chain(self) -> tuple[str, ...]:
+        """The URLs to try, best first: Mintlify and GitBook serve a page's Markdown at ``<page>.md``."""
+        if self.format != "markdown":
+            return (self.wire_url,)
+        markdown = markdown_url(self.wire_url)
+        return (markdown, self.wire_url) if markdown != self.wire_url else (markdown,)
+
+
+def markdown_url(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/") or "/index"
+    if not path.endswith(".md"):
+        path += ".md"
+    return parts._replace(path=path).geturl()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +92,12 @@ class Source:
     severity: Mapping[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
     max_removed: float | None = None
-
-    @property
-    def wire_url(self) -> str:
-        return self.pages()[0].wire_url
+    format: str = "html"  # "markdown": fetch each page's Markdown rendition first
 
     def pages(self) -> list[Page]:
         """The main page, then one per extra locale; each is fetched and revised on its own."""
-        return [Page("", self.url, self.locale), *(Page(k, u, k) for k, u in self.locales.items())]
+        main = Page("", self.url, self.locale, self.format)
+        return [main, *(Page(k, u, k, self.format) for k, u in self.locales.items())]
 
     def page(self, key: str) -> Page:
         for page in self.pages():
@@ -102,7 +122,8 @@ class Config:
     path: Path
     fetch: FetchSettings = field(default_factory=FetchSettings)
     sources: tuple[Source, ...] = ()
-    policy: Policy = DEFAULT_POLICY  # the global [severity], ignore and [health]
+    policy: Policy = DEFAULT_POLICY  # the global [severity], ignore and [health] max_removed
+    alert_after: int = 3  # [health]: failed runs in a row before a source raises an alert
 
     def policy_for(self, source: Source) -> Policy:
         """The global policy refined by the source's own severity, ignore and max_removed."""
@@ -132,17 +153,25 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "severity": dict,
     "ignore": list,
     "max_removed": (int, float),
+    "format": str,
 }
 _REQUIRED = ("id", "exchange", "url")
+_FORMATS = ("html", "markdown")
 FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
     "timeout": (int, float),
+    "connect_timeout": (int, float),
+    "read_timeout": (int, float),
     "retries": int,
     "per_host": int,
+    "host_delay": (int, float),
     "concurrency": int,
     "max_bytes": int,
+    "max_decompressed": int,
     "user_agent": str,
+    "proxy": str,
     "backoff_initial": (int, float),
     "backoff_max": (int, float),
+    "retry_after_max": (int, float),
 }
 TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "fetch": dict,
@@ -151,7 +180,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "ignore": list,
     "health": dict,
 }
-HEALTH_KEYS: dict[str, type | tuple[type, ...]] = {"max_removed": (int, float)}
+HEALTH_KEYS: dict[str, type | tuple[type, ...]] = {"max_removed": (int, float), "alert_after": int}
 
 
 def load(path: str | Path) -> Config:
@@ -190,7 +219,12 @@ def parse(raw: Mapping[str, Any], path: Path) -> Config:
             raise ConfigError(f"{path}: source {source.id!r}: duplicate id")
         seen.add(source.id)
         sources.append(source)
-    return Config(path=path, fetch=fetch, sources=tuple(sources), policy=policy)
+    alert_after = health.get("alert_after", 3)
+    if alert_after < 1:
+        raise ConfigError(f"{path}: [health]: alert_after must be at least 1, not {alert_after}")
+    return Config(
+        path=path, fetch=fetch, sources=tuple(sources), policy=policy, alert_after=alert_after
+    )
 
 
 def _policy(base: Policy, severity: Any, ignore: Any, max_removed: Any, where: str) -> Policy:
@@ -210,8 +244,12 @@ def _fetch_settings(raw: Any, path: Path) -> FetchSettings:
     _no_unknown_keys(raw, FETCH_KEYS, f"{where}: unknown key")
     for key, value in raw.items():
         _check_type(value, FETCH_KEYS[key], f"{where}: {key}")
-        if key != "user_agent" and (value < 0 or (value == 0 and key != "retries")):
+        if isinstance(value, str):
+            continue
+        if value < 0 or (value == 0 and key not in ("retries", "host_delay")):
             raise ConfigError(f"{where}: {key} must be positive, not {value}")
+    if "proxy" in raw and (problem := url_problem(raw["proxy"])):
+        raise ConfigError(f"{where}: proxy {raw['proxy']!r} is not a URL: {problem}")
     return FetchSettings(**raw)
 
 
@@ -243,6 +281,10 @@ def _source(raw: Any, path: Path, index: int) -> Source:
         problem = url_problem(url) if isinstance(url, str) else "it is not a string"
         if problem:
             raise ConfigError(f"{where}: locales: malformed url {url!r} for {locale!r}: {problem}")
+    if raw.get("format", "html") not in _FORMATS:
+        raise ConfigError(
+            f"{where}: format must be one of {', '.join(_FORMATS)}, not {raw['format']!r}"
+        )
     _policy(DEFAULT_POLICY, raw.get("severity"), raw.get("ignore"), raw.get("max_removed"), where)
     return Source(**{**raw, "ignore": tuple(raw.get("ignore", ()))})
 

@@ -1,37 +1,69 @@
-"""Fetching pages over HTTP with httpx: concurrent, conditional, retried, bounded.
+"""Fetching pages over HTTP with httpx: concurrent, polite, conditional, retried, bounded.
 
-Every failure becomes a ``FetchError`` of one kind (timeout, connect,
-http_status, too_large, blocked, bad_content, redirect) that is stored on the
-fetch row; a failed fetch never reaches the parser, so it can never look
-like a page that lost its codes.
+Every failure becomes a ``FetchError`` of one kind, stored on the fetch row:
+
+- ``timeout``: connect, read or total deadline passed;
+- ``connect``: the connection failed, was reset, or the body was cut short;
+- ``http_status``: a 4xx or 5xx answer (after retries for 429 and 5xx);
+- ``too_large``: the body, or what it decompresses to, exceeds the limit;
+- ``blocked``: a bot-protection challenge page instead of the docs;
+- ``bad_content``: an empty body, a PDF or image, an unsupported encoding;
+- ``redirect``: too many redirects, or one to a non-http(s) URL.
+
+A failed fetch never reaches the parser, so it can never look like a page
+that lost its codes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
+import re
 import time
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
 import stamina
 
+from parsers.document import binary_kind
 from scraper.config import FetchSettings
 
 ErrorKind = Literal[
     "timeout", "connect", "http_status", "too_large", "blocked", "bad_content", "redirect"
 ]
 MAX_REDIRECTS = 5
+_PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
+_PEEK = 256 * 1024  # how much of an error page is read, to recognise a challenge
+# Phrases only bot walls use; a docs page that merely mentions JavaScript is not one.
+_CHALLENGE = re.compile(
+    rb"<title>\s*(?:just a moment|attention required|access denied|ddos-guard|checking your browser)"
+    rb"|cf-browser-verification|challenge-platform|cf_chl_opt|__cf_chl_|_Incapsula_Resource"
+    rb"|please enable (?:javascript and )?cookies to continue|enable javascript and cookies",
+    re.IGNORECASE,
+)
+_WEAK_CHALLENGE = re.compile(
+    rb"please (?:turn on|enable) javascript|captcha|are you a robot", re.IGNORECASE
+)
 
 
 class FetchError(Exception):
-    def __init__(self, kind: ErrorKind, message: str, status: int | None = None) -> None:
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.status = status
+        self.retry_after = retry_after  # seconds the server asked us to wait
 
 
 class _Transient(Exception):
@@ -50,7 +82,7 @@ class Validators:
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
-    url: str
+    url: str  # the URL that was fetched (the one that answered, for a chain of alternates)
     status: int | None = None
     body: bytes | None = None  # None for a failure or a 304
     etag: str | None = None
@@ -64,113 +96,301 @@ class FetchResult:
         return self.status == 304 and self.error is None
 
 
+Arrival = Callable[[tuple[str, ...], "FetchResult"], None]
+
+
 def fetch_all(
-    urls: Iterable[str], settings: FetchSettings, validators: Mapping[str, Validators] | None = None
-) -> dict[str, FetchResult]:
-    """Fetch each distinct URL once, concurrently within the configured limits."""
-    return asyncio.run(_fetch_all(list(dict.fromkeys(urls)), settings, validators or {}))
+    chains: Iterable[Sequence[str]],
+    settings: FetchSettings,
+    validators: Mapping[str, Validators] | None = None,
+    on_result: Arrival | None = None,
+) -> dict[tuple[str, ...], FetchResult]:
+    """Fetch each chain of URLs: the first that answers well wins, the others are fallbacks.
+
+    A chain is usually one URL; a source that prefers a page's Markdown rendition
+    asks for ``(page.md, page)``. Each distinct URL is fetched once per call,
+    however many chains name it. ``on_result`` is called as each chain
+    completes, so a page can be parsed and stored while slower sites are still
+    answering.
+    """
+    unique = list(dict.fromkeys(tuple(chain) for chain in chains))
+    return asyncio.run(_fetch_all(unique, settings, validators or {}, on_result))
 
 
 async def _fetch_all(
-    urls: list[str], settings: FetchSettings, validators: Mapping[str, Validators]
-) -> dict[str, FetchResult]:
-    overall = asyncio.Semaphore(settings.concurrency)
-    per_host: dict[str, asyncio.Semaphore] = defaultdict(
-        lambda: asyncio.Semaphore(settings.per_host)
-    )
-    timeout = httpx.Timeout(settings.timeout)
-    headers = {
-        "User-Agent": settings.user_agent,
-        "Accept": "text/html, text/markdown;q=0.9, */*;q=0.5",
-    }
-    async with httpx.AsyncClient(
-        timeout=timeout, headers=headers, follow_redirects=True, max_redirects=MAX_REDIRECTS
-    ) as client:
-
-        async def one(url: str) -> FetchResult:
-            async with overall, per_host[urlsplit(url).netloc]:
-                return await _fetch(client, url, settings, validators.get(url, Validators()))
-
-        results = await asyncio.gather(*(one(url) for url in urls))
-    return dict(zip(urls, results, strict=True))
-
-
-async def _fetch(
-    client: httpx.AsyncClient, url: str, settings: FetchSettings, validators: Validators
-) -> FetchResult:
-    started = time.monotonic()
-    try:
-        async for attempt in stamina.retry_context(
-            on=_Transient,
-            attempts=settings.retries + 1,
-            timeout=None,
-            wait_initial=settings.backoff_initial,
-            wait_max=settings.backoff_max,
-            wait_jitter=settings.backoff_initial,
-        ):
-            with attempt:
-                return await _attempt(client, url, settings, validators, started)
-    except _Transient as transient:
-        return _failure(url, transient.error, started)
-    except FetchError as error:
-        return _failure(url, error, started)
-    raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
-
-
-async def _attempt(
-    client: httpx.AsyncClient,
-    url: str,
+    chains: list[tuple[str, ...]],
     settings: FetchSettings,
-    validators: Validators,
-    started: float,
-) -> FetchResult:
-    headers = {}
-    if validators.etag:
-        headers["If-None-Match"] = validators.etag
-    if validators.last_modified:
-        headers["If-Modified-Since"] = validators.last_modified
+    validators: Mapping[str, Validators],
+    on_result: Arrival | None,
+) -> dict[tuple[str, ...], FetchResult]:
+    async with _Fetcher(settings, validators) as fetcher:
+
+        async def one(chain: tuple[str, ...]) -> FetchResult:
+            result = await fetcher.chain(chain)
+            if on_result is not None:
+                on_result(chain, result)
+            return result
+
+        results = await asyncio.gather(*(one(chain) for chain in chains))
+    return dict(zip(chains, results, strict=True))
+
+
+@dataclass
+class _Host:
+    """Politeness toward one host: how many requests at once, and how far apart."""
+
+    slots: asyncio.Semaphore
+    spacing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_start: float = float("-inf")
+
+
+class _Fetcher:
+    def __init__(self, settings: FetchSettings, validators: Mapping[str, Validators]) -> None:
+        self.settings = settings
+        self.validators = validators
+        self.overall = asyncio.Semaphore(settings.concurrency)
+        self.hosts: dict[str, _Host] = defaultdict(
+            lambda: _Host(asyncio.Semaphore(settings.per_host))
+        )
+        self.started: dict[str, asyncio.Task[FetchResult]] = {}
+        self.client = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/html, text/markdown;q=0.9, text/plain;q=0.8, */*;q=0.1",
+                "Accept-Encoding": "gzip, deflate",  # decoded here, within limits
+            },
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            proxy=settings.proxy,
+            trust_env=True,  # HTTP(S)_PROXY and NO_PROXY from the environment
+        )
+
+    async def __aenter__(self) -> _Fetcher:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.client.aclose()
+
+    async def chain(self, urls: Sequence[str]) -> FetchResult:
+        result = FetchResult(urls[0])
+        for url in urls:
+            result = await self.once(url)
+            if result.error is None:
+                return result
+        return result
+
+    def once(self, url: str) -> asyncio.Task[FetchResult]:
+        """The fetch of ``url`` in this run, started on first request and shared after."""
+        if url not in self.started:
+            self.started[url] = asyncio.ensure_future(self._fetch(url))
+        return self.started[url]
+
+    async def _fetch(self, url: str) -> FetchResult:
+        started = time.monotonic()
+        host = self.hosts[urlsplit(url).netloc]
+        try:
+            async for attempt in stamina.retry_context(
+                on=_retry_wait(self.settings.retry_after_max),
+                attempts=self.settings.retries + 1,
+                timeout=None,
+                wait_initial=self.settings.backoff_initial,
+                wait_max=self.settings.backoff_max,
+                wait_jitter=self.settings.backoff_initial,
+            ):
+                with attempt:
+                    async with self.overall, host.slots:
+                        await self._keep_distance(host)
+                        return await self._attempt(url, started)
+        except _Transient as transient:
+            return _failure(url, transient.error, started)
+        except FetchError as error:
+            return _failure(url, error, started)
+        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    async def _keep_distance(self, host: _Host) -> None:
+        """Space requests to one host by ``host_delay`` seconds, with jitter."""
+        delay = self.settings.host_delay
+        if delay <= 0:
+            return
+        async with host.spacing:
+            wait = host.last_start + delay * random.uniform(1.0, 1.5) - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            host.last_start = time.monotonic()
+
+    async def _attempt(self, url: str, started: float) -> FetchResult:
+        headers: dict[str, str] = {}
+        known = self.validators.get(url)
+        if known and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                async with self.client.stream("GET", url, headers=headers) as response:
+                    return await self._answer(url, response, started)
+        except TimeoutError:
+            raise _Transient(
+                FetchError("timeout", f"no complete answer within {self.settings.timeout:g} s")
+            ) from None
+        except httpx.TooManyRedirects:
+            raise FetchError("redirect", f"more than {MAX_REDIRECTS} redirects") from None
+        except httpx.UnsupportedProtocol as error:
+            raise FetchError(
+                "redirect", f"redirected to a URL that is not http(s): {error}"
+            ) from None
+        except httpx.TimeoutException as error:
+            raise _Transient(FetchError("timeout", f"timed out ({type(error).__name__})")) from None
+        except (
+            httpx.ConnectError,
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.WriteError,
+        ) as error:
+            raise _Transient(FetchError("connect", f"{type(error).__name__}: {error}")) from None
+
+    async def _answer(self, url: str, response: httpx.Response, started: float) -> FetchResult:
+        status = response.status_code
+        if status == 304:
+            return _result(url, response, None, started)
+        if status >= 400:
+            peek = await _read(response, _PEEK, self.settings.max_decompressed, keep_partial=True)
+            if _is_challenge(response, peek, strong_only=False):
+                raise FetchError(
+                    "blocked", f"HTTP {status}: a bot-protection challenge page", status
+                )
+            error = FetchError("http_status", f"HTTP {status}", status, _retry_after(response))
+            if status == 429 or status >= 500:
+                raise _Transient(error)
+            raise error
+        kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind and not kind.startswith(_PAGE_TYPES):
+            raise FetchError(
+                "bad_content", f"the server sent {kind}, not an HTML or Markdown page", status
+            )
+        body = await _read(response, self.settings.max_bytes, self.settings.max_decompressed)
+        if not body.strip():
+            raise FetchError("bad_content", "the server sent an empty body", status)
+        if what := binary_kind(body):
+            raise FetchError(
+                "bad_content", f"the server sent {what}, not an HTML or Markdown page", status
+            )
+        if _is_challenge(response, body[:_PEEK], strong_only=True):
+            raise FetchError(
+                "blocked", "a bot-protection challenge page instead of the docs", status
+            )
+        return _result(url, response, body, started)
+
+
+def _retry_wait(cap: float) -> Callable[[Exception], bool | float]:
+    """stamina's backoff hook: retry transient failures, after Retry-After when the server gave one."""
+
+    def wait(error: Exception) -> bool | float:
+        if not isinstance(error, _Transient):
+            return False
+        asked = error.error.retry_after
+        return True if asked is None else min(max(asked, 0.0), cap)
+
+    return wait
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds, from either form the header may take."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
     try:
-        async with client.stream("GET", url, headers=headers) as response:
-            if response.status_code == 304:
-                return _result(url, response, None, started)
-            if response.status_code == 429 or response.status_code >= 500:
-                raise _Transient(
-                    FetchError("http_status", f"HTTP {response.status_code}", response.status_code)
-                )
-            if response.status_code >= 400:
-                raise FetchError(
-                    "http_status", f"HTTP {response.status_code}", response.status_code
-                )
-            body = await _read(response, settings.max_bytes)
-            if not body.strip():
-                raise FetchError(
-                    "bad_content", "the server sent an empty body", response.status_code
-                )
-            return _result(url, response, body, started)
-    except httpx.TooManyRedirects:
-        raise FetchError("redirect", f"more than {MAX_REDIRECTS} redirects") from None
-    except httpx.UnsupportedProtocol as error:
-        raise FetchError("redirect", f"redirected to an unsupported URL: {error}") from None
-    except httpx.TimeoutException as error:
-        raise _Transient(FetchError("timeout", f"timed out ({type(error).__name__})")) from None
-    except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as error:
-        raise _Transient(FetchError("connect", f"{type(error).__name__}: {error}")) from None
-    except httpx.DecodingError as error:
-        raise FetchError("bad_content", f"undecodable body: {error}") from None
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
 
 
-async def _read(response: httpx.Response, limit: int) -> bytes:
+def _is_challenge(response: httpx.Response, body: bytes, *, strong_only: bool) -> bool:
+    if response.headers.get("cf-mitigated", "").lower() == "challenge":
+        return True
+    if _CHALLENGE.search(body):
+        return True
+    if strong_only:
+        return False
+    server = response.headers.get("Server", "").lower()
+    walled = any(name in server for name in ("cloudflare", "ddos-guard", "akamai", "sucuri"))
+    return response.status_code in (403, 429, 503) and (
+        walled or bool(_WEAK_CHALLENGE.search(body))
+    )
+
+
+async def _read(
+    response: httpx.Response, limit: int, decoded_limit: int, *, keep_partial: bool = False
+) -> bytes:
+    """The body, decompressed here so a gzip bomb is stopped at ``decoded_limit``, not after."""
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise FetchError("too_large", f"Content-Length {declared} exceeds the {limit}-byte limit")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise FetchError("too_large", f"the body exceeds the {limit}-byte limit")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    if not keep_partial and declared.isdigit() and int(declared) > limit:
+        raise FetchError(
+            "too_large",
+            f"Content-Length {declared} exceeds the {limit}-byte limit",
+            response.status_code,
+        )
+    decoder = _Decoder(
+        response.headers.get("Content-Encoding", ""), decoded_limit, response.status_code
+    )
+    received = 0
+    async for chunk in response.aiter_raw():
+        received += len(chunk)
+        if received > limit:
+            if keep_partial:
+                break
+            raise FetchError(
+                "too_large", f"the body exceeds the {limit}-byte limit", response.status_code
+            )
+        decoder.feed(chunk)
+    return decoder.result()
+
+
+class _Decoder:
+    """gzip/deflate decoding that never produces more than ``limit`` bytes."""
+
+    def __init__(self, encoding: str, limit: int, status: int) -> None:
+        self.limit = limit
+        self.status = status
+        self.parts: list[bytes] = []
+        self.size = 0
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self.inflater = None
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, by header
+        else:
+            raise FetchError("bad_content", f"unsupported Content-Encoding {encoding!r}", status)
+
+    def feed(self, chunk: bytes) -> None:
+        if self.inflater is None:
+            self._keep(chunk)
+            return
+        data = chunk
+        try:
+            while data:
+                out = self.inflater.decompress(data, self.limit - self.size + 1)
+                self._keep(out)
+                data = self.inflater.unconsumed_tail
+        except zlib.error as error:
+            raise FetchError(
+                "bad_content", f"the compressed body is corrupt: {error}", self.status
+            ) from None
+
+    def _keep(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise FetchError(
+                "too_large", f"the body decompresses to more than {self.limit} bytes", self.status
+            )
+        self.parts.append(data)
+
+    def result(self) -> bytes:
+        return b"".join(self.parts)
 
 
 def _result(url: str, response: httpx.Response, body: bytes | None, started: float) -> FetchResult:

@@ -1,16 +1,18 @@
-"""A real HTTP server on 127.0.0.1 serving pages from memory.
+"""A real HTTP server on a loopback address, serving pages from memory.
 
 The demo serves its bundled pages with it, and the tests use it as the
 "exchange": pages can be swapped between runs, and it answers conditional
-requests with 304 the way real docs sites do.
+requests with 304 the way real docs sites do. Tests subclass it and override
+``respond`` to misbehave.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
@@ -21,10 +23,40 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     conditional: bool = True  # send an ETag and answer If-None-Match with 304
+    headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before answering
 
     @property
     def etag(self) -> str:
         return '"' + hashlib.sha256(self.body).hexdigest()[:16] + '"'
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        owner = self.server.owner
+        owner.record(self)
+        with owner.active():
+            owner.respond(self)
+
+    def send_page(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if "Content-Length" not in headers:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: object) -> None:
+        return  # quiet: the demo and the tests print what matters
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    owner: PageServer
 
 
 class PageServer:
@@ -34,50 +66,42 @@ class PageServer:
         self.host = host
         self.pages: dict[str, Page] = dict(pages or {})
         self.requests: list[tuple[str, dict[str, str]]] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                server.requests.append((self.path, dict(self.headers.items())))
-                page = server.pages.get(self.path)
-                if page is None:
-                    self._send(404, b"not found", "text/plain")
-                    return
-                if (
-                    page.conditional
-                    and page.status == 200
-                    and self.headers.get("If-None-Match") == page.etag
-                ):
-                    self.send_response(304)
-                    self.send_header("ETag", page.etag)
-                    self.end_headers()
-                    return
-                self._send(
-                    page.status,
-                    page.body,
-                    page.content_type,
-                    page.etag if page.conditional else None,
-                )
-
-            def _send(
-                self, status: int, body: bytes, content_type: str, etag: str | None = None
-            ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                if etag:
-                    self.send_header("ETag", etag)
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *_: object) -> None:
-                return  # quiet: the demo and the tests print what matters
-
-        self._httpd = ThreadingHTTPServer((host, 0), Handler)
-        self._httpd.daemon_threads = True
+        self.request_times: list[float] = []
+        self.concurrent = 0
+        self.most_concurrent = 0
+        self._lock = threading.Lock()
+        self._httpd = _Server((host, 0), Handler)
+        self._httpd.owner = self
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="errata-pages", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # so shutdown() returns promptly
+            name="errata-pages",
+            daemon=True,
         )
+
+    def record(self, handler: Handler) -> None:
+        with self._lock:
+            self.requests.append((handler.path, dict(handler.headers.items())))
+            self.request_times.append(time.monotonic())
+
+    def active(self) -> _Active:
+        return _Active(self)
+
+    def respond(self, handler: Handler) -> None:
+        """Serve ``self.pages``: 404 for unknown paths, 304 for a matching If-None-Match."""
+        page = self.pages.get(handler.path)
+        if page is None:
+            handler.send_page(404, b"not found", {"Content-Type": "text/plain"})
+            return
+        if page.delay:
+            time.sleep(page.delay)
+        headers = {"Content-Type": page.content_type, **page.headers}
+        if page.conditional:
+            headers["ETag"] = page.etag
+            if page.status == 200 and handler.headers.get("If-None-Match") == page.etag:
+                handler.send_page(304, b"", {"ETag": page.etag, "Content-Length": "0"})
+                return
+        handler.send_page(page.status, page.body, headers)
 
     @property
     def port(self) -> int:
@@ -99,3 +123,19 @@ class PageServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
+
+
+class _Active:
+    """Counts requests being answered at once (tests check the per-host limit with it)."""
+
+    def __init__(self, server: PageServer) -> None:
+        self.server = server
+
+    def __enter__(self) -> None:
+        with self.server._lock:
+            self.server.concurrent += 1
+            self.server.most_concurrent = max(self.server.most_concurrent, self.server.concurrent)
+
+    def __exit__(self, *_: object) -> None:
+        with self.server._lock:
+            self.server.concurrent -= 1

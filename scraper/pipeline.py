@@ -12,6 +12,7 @@ revision. What can go wrong becomes a fetch row with an error kind and an
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
@@ -51,6 +52,7 @@ class RunResult:
     started_at: str
     run_id: int
     outcomes: list[Outcome] = field(default_factory=list)
+    alerts: list[tuple[str, str]] = field(default_factory=list)  # (source, why): raised once
 
     @property
     def changes(self) -> list[Change]:
@@ -75,28 +77,32 @@ def run(
     started = now or times.now()
     result = RunResult(started_at=started, run_id=store.start_run(started))
     pages = [(source, page) for source in sources for page in source.pages()]
-    fetched = fetch_all((p.wire_url for _, p in pages), config.fetch, _validators(store, pages))
+    readers: dict[tuple[str, ...], list[tuple[Source, Page]]] = defaultdict(list)
     for source, page in pages:
-        try:
-            outcome = _from_fetch(
-                store,
-                archive,
-                source,
-                page,
-                fetched[page.wire_url],
-                started,
-                result.run_id,
-                config.policy_for(source),
-            )
-        except Exception as error:  # one page's trouble, even a bug, must not stop the others
-            log.exception("source %s: unexpected error", source.id)
-            outcome = Outcome(
-                source,
-                "failed",
-                problem=f"internal error: {type(error).__name__}: {error}",
-                page=page.key,
-            )
-        result.outcomes.append(outcome)
+        readers[page.chain()].append((source, page))
+    done: dict[tuple[str, str], Outcome] = {}
+
+    def arrived(chain: tuple[str, ...], fetched: FetchResult) -> None:
+        """Store each page as soon as it arrives, while slower sites are still answering."""
+        for source, page in readers[chain]:
+            policy = config.policy_for(source)
+            try:
+                outcome = _from_fetch(
+                    store, archive, source, page, fetched, started, result.run_id, policy
+                )
+            except Exception as error:  # one page's trouble, even a bug, must not stop the others
+                log.exception("source %s: unexpected error", source.id)
+                problem = f"internal error: {type(error).__name__}: {error}"
+                outcome = Outcome(source, "failed", problem=problem, page=page.key)
+            done[(source.id, page.key)] = outcome
+
+    fetch_all(readers, config.fetch, _validators(store, pages), on_result=arrived)
+    result.outcomes = [done[(source.id, page.key)] for source, page in pages]
+    for source in sources:
+        if any(o.source.id == source.id and o.status == "failed" for o in result.outcomes):
+            alert = _health_alert(store, source, config.alert_after)
+            if alert:
+                result.alerts.append((source.id, alert))
     store.finish_run(
         result.run_id,
         times.now() if now is None else now,
@@ -354,12 +360,24 @@ def _from_fetch(
     return process(store, archive, source, page, fetched.body, record, policy=policy)
 
 
+def _health_alert(store: Store, source: Source, alert_after: int) -> str | None:
+    """An alert on the run where a source reaches ``alert_after`` failures in a row, not after."""
+    health = store.health(source.id)
+    if health["consecutive_failures"] != alert_after:
+        return None
+    since = f" since {health['last_success']}" if health["last_success"] else ""
+    return (
+        f"has failed {alert_after} runs in a row{since}; last error "
+        f"({health['last_error_kind']}): {health['last_error']}"
+    )
+
+
 def _validators(store: Store, pages: Sequence[tuple[Source, Page]]) -> dict[str, Validators]:
     found: dict[str, Validators] = {}
     for source, page in pages:
         last = store.last_good_fetch(source.id, page.key)
-        if last is not None and last["url"] == page.wire_url and page.wire_url not in found:
-            found[page.wire_url] = Validators(last["etag"], last["last_modified"])
+        if last is not None and last["url"] in page.chain() and last["url"] not in found:
+            found[last["url"]] = Validators(last["etag"], last["last_modified"])
     return found
 
 

@@ -23,3 +23,11 @@ def env(tmp_path: Path) -> dict[str, str]:
         "ERRATA_CONFIG": str(tmp_path / "sources.toml"),
         "ERRATA_ARCHIVE": str(tmp_path / "snapshots"),
     }
+
+
+@pytest.fixture(autouse=True)
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """errata honours proxy variables; the tests must reach their loopback servers directly."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)

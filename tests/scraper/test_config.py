@@ -30,7 +30,7 @@ def test_the_repository_config_lists_the_seed_sources() -> None:
     ids = [s.id for s in config.sources]
     assert {"okx-ws", "kucoin-ws", "tickdb", "oxfun-ws"} <= set(ids)
     okx = config.source("okx-ws")
-    assert okx.parser == "okx" and okx.wire_url == "https://www.okx.com/docs-v5/en/"
+    assert okx.parser == "okx" and okx.pages()[0].chain() == ("https://www.okx.com/docs-v5/en/",)
 
 
 def test_a_good_config(tmp_path: Path) -> None:
