@@ -253,6 +253,39 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def health(self, source_id: str) -> dict[str, Any]:
+        """How a source is doing: last success, failures in a row (its worst page), last error."""
+        q = self.db.execute
+        last_success = q(
+            "SELECT max(fetched_at) FROM fetches WHERE source_id = ? AND outcome != 'failed'",
+            [source_id],
+        ).fetchone()[0]
+        last_fetch = q(
+            "SELECT max(fetched_at) FROM fetches WHERE source_id = ?", [source_id]
+        ).fetchone()[0]
+        streaks = q(
+            "SELECT count(*) FROM fetches f WHERE f.source_id = ? AND f.origin = 'http' AND f.outcome = 'failed' "
+            "AND f.id > coalesce((SELECT max(g.id) FROM fetches g WHERE g.source_id = f.source_id "
+            "AND g.page = f.page AND g.origin = 'http' AND g.outcome != 'failed'), 0) GROUP BY f.page",
+            [source_id],
+        ).fetchall()
+        error = q(
+            "SELECT fetched_at, error_kind, error_message FROM fetches WHERE source_id = ? "
+            "AND outcome = 'failed' ORDER BY id DESC LIMIT 1",
+            [source_id],
+        ).fetchone()
+        latest = self.latest_revision(source_id)
+        return {
+            "last_success": last_success,
+            "last_fetch": last_fetch,
+            "consecutive_failures": max((n for (n,) in streaks), default=0),
+            "last_error_at": error[0] if error else None,
+            "last_error_kind": error[1] if error else None,
+            "last_error": error[2] if error else None,
+            "revision_status": latest.status if latest else None,
+            "entries": self.count_current(source_id),
+        }
+
     def revision_count(self, source_id: str) -> int:
         row = self.db.execute(
             "SELECT count(*) FROM revisions WHERE source_id = ?", [source_id]

@@ -6,7 +6,8 @@ queries are plain indexed string comparisons in SQLite and in Datasette.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 
 FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -34,3 +35,15 @@ def parse_time(text: str) -> str:
 
 def to_datetime(stored: str) -> datetime:
     return datetime.strptime(stored, FORMAT).replace(tzinfo=UTC)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90m``, ``36h``, ``7d``, ``2w`` (or seconds: ``3600s``); ValueError otherwise."""
+    match = _DURATION.match(text.lower())
+    if not match:
+        raise ValueError(f"not a duration like 36h, 7d or 90m: {text!r}")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])

@@ -34,6 +34,12 @@ def render_markdown(report: Report) -> str:
             lines += [f"### {observed_at}", ""]
             lines += [_line(change) for change in batch]
             lines.append("")
+    if report.alerts:
+        lines += ["## Health alerts", ""]
+        lines += [
+            f"- 🚨 **{markdown_text(a.source)}** {markdown_text(a.message)}" for a in report.alerts
+        ]
+        lines.append("")
     if report.defects:
         lines += ["## Documentation defects", ""]
         lines += [

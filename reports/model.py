@@ -22,3 +22,4 @@ class Report:
     problems: Sequence[Problem] = ()
     title: str = "errata changelog"
     defects: Sequence[Problem] = ()  # documentation defects: rows a page lists twice
+    alerts: Sequence[Problem] = ()  # health alerts: a source failing run after run

@@ -226,11 +226,17 @@ def exit_code(outcomes: Sequence[pipeline.Outcome], fail_on: str | None) -> int:
     return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else 0
 
 
-def print_report(outcomes: Sequence[pipeline.Outcome], title: str, as_json: bool) -> None:
+def print_report(
+    outcomes: Sequence[pipeline.Outcome],
+    title: str,
+    as_json: bool,
+    alerts: Sequence[tuple[str, str]] = (),
+) -> None:
     changes = [c for o in outcomes for c in o.changes]
     problems = [reports.Problem(o.label, o.problem) for o in outcomes if o.problem]
     defects = [reports.Problem(o.label, d) for o in outcomes for d in o.defects]
-    report = reports.Report(changes, problems, title=title, defects=defects)
+    raised = [reports.Problem(source, why) for source, why in alerts]
+    report = reports.Report(changes, problems, title=title, defects=defects, alerts=raised)
     click.echo(reports.render("json" if as_json else "markdown", report))
 
 

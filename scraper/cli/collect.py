@@ -70,7 +70,9 @@ def run(only: tuple[str, ...], as_json: bool, fail_on: str | None, paths: Paths)
         result = pipeline.run(config, store, Archive(paths.archive), only=only)
     for outcome in result.outcomes:
         log_outcome(outcome)
-    print_report(result.outcomes, f"errata run {result.started_at}", as_json)
+    for source_id, why in result.alerts:
+        log.error("health alert: %s %s", source_id, why)
+    print_report(result.outcomes, f"errata run {result.started_at}", as_json, result.alerts)
     sys.exit(exit_code(result.outcomes, fail_on))
 
 

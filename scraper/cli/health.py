@@ -1,0 +1,78 @@
+"""``errata health``: is every source being watched, or has one gone quiet?"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+
+import click
+
+from db import times
+from scraper.cli.app import (
+    EXIT_FAILED,
+    Paths,
+    UsageError,
+    cli,
+    emit_json,
+    json_option,
+    table,
+    with_paths,
+)
+
+
+@cli.command()
+@click.option("--max-age", default=None, metavar="DURATION",
+              help="Exit 1 if a configured source has not been fetched successfully for this long (36h, 7d).")  # fmt: skip
+@json_option
+@with_paths()
+def health(max_age: str | None, as_json: bool, paths: Paths) -> None:
+    """Print each source's last success, failures in a row, last error and status.
+
+    Status is ok, failing (the latest fetches failed), suspect (a revision is
+    held back, see errata accept), stale (older than --max-age) or never (no
+    successful fetch yet). With --max-age, exits 1 when a configured source is
+    stale or never succeeded, for external monitoring.
+
+    \b
+    Example:
+      errata health
+      errata health --max-age 36h --json
+    """
+    try:
+        limit = times.parse_duration(max_age) if max_age else None
+    except ValueError as error:
+        raise UsageError(f"--max-age: {error}") from None
+    now = datetime.now(UTC)
+    with paths.store() as store:
+        rows = [
+            {"source": source["id"], "exchange": source["exchange"], "configured": bool(source["in_config"]),
+             **store.health(source["id"])}
+            for source in store.db.query("SELECT id, exchange, in_config FROM sources ORDER BY id")
+        ]  # fmt: skip
+    for row in rows:
+        row["status"] = _status(row, now, limit)
+    if as_json:
+        emit_json(rows)
+    else:
+        click.echo(table(
+            ["source", "status", "entries", "last success", "failures", "last error"],
+            [[r["source"], r["status"], str(r["entries"]), r["last_success"] or "never", str(r["consecutive_failures"]),
+              f"{r['last_error_kind']}: {r['last_error']}" if r["consecutive_failures"] else ""] for r in rows],
+        ))  # fmt: skip
+    if limit is not None and any(
+        r["configured"] and r["status"] in ("stale", "never") for r in rows
+    ):
+        sys.exit(EXIT_FAILED)
+
+
+def _status(row: dict[str, object], now: datetime, limit: timedelta | None) -> str:
+    last = row["last_success"]
+    if not isinstance(last, str):
+        return "never"
+    if limit is not None and now - times.to_datetime(last) > limit:
+        return "stale"
+    if row["consecutive_failures"]:
+        return "failing"
+    if row["revision_status"] == "suspect":
+        return "suspect"
+    return "ok"
