@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from bench import diff_bench, parse_bench, store_bench
+from bench import diff_bench, fetch_bench, parse_bench, store_bench
 from bench.harness import write_section
 
-BENCHMARKS = {"parse": parse_bench.main, "diff": diff_bench.main, "store": store_bench.main}
+BENCHMARKS = {
+    "parse": parse_bench.main,
+    "diff": diff_bench.main,
+    "fetch": fetch_bench.main,
+    "store": store_bench.main,
+}
 
 
 def main() -> None:
