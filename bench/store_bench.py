@@ -61,7 +61,7 @@ class Page:
     next_code: int
 
 
-def message(rng: random.Random) -> str:
+def synthetic_message(rng: random.Random) -> str:
     return sentence(rng).capitalize() + rng.choice([".", "", " {0}.", ": %s"])
 
 
@@ -76,7 +76,7 @@ def initial(rng: random.Random, index: int, size: int) -> Page:
     entries = [
         Entry(
             str(50000 + i),
-            message(rng),
+            synthetic_message(rng),
             rng.choice(sections),
             "en",
             {"HTTP Status": rng.choice(["200", "400"])},
@@ -100,11 +100,11 @@ def evolve(rng: random.Random, page: Page, mass: float) -> None:
         return
     for i in rng.sample(range(len(entries)), min(len(entries), rng.randint(1, 8))):
         e = entries[i]
-        entries[i] = Entry(e.code, message(rng), e.section, e.locale, e.extra)
+        entries[i] = Entry(e.code, synthetic_message(rng), e.section, e.locale, e.extra)
     for _ in range(rng.randint(0, 4)):
         entries.insert(
             rng.randrange(len(entries) + 1),
-            Entry(str(page.next_code), message(rng), entries[0].section),
+            Entry(str(page.next_code), synthetic_message(rng), entries[0].section),
         )
         page.next_code += 1
     for _ in range(rng.randint(0, 2)):
