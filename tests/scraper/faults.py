@@ -40,35 +40,34 @@ def status(code: int, body: bytes = b"error", headers: dict[str, str] | None = N
     return answer
 
 
+def _half_body(handler: Handler, body: bytes) -> None:
+    """Announce the whole body with Content-Length, then send only its first half."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body[: len(body) // 2])
+    handler.wfile.flush()
+    handler.close_connection = True
+
+
 def reset_mid_body(body: bytes) -> Fault:
-    """Announce the whole body, send half, then reset the connection (RST)."""
+    """Send half the body, then reset the connection (RST)."""
 
     def answer(handler: Handler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body[: len(body) // 2])
-        handler.wfile.flush()
+        _half_body(handler, body)
         handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         handler.connection.close()
-        handler.close_connection = True
 
     return answer
 
 
 def truncated(body: bytes) -> Fault:
-    """Announce the whole body, send half, then close the connection cleanly."""
+    """Send half the body, then close the connection cleanly."""
 
     def answer(handler: Handler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body[: len(body) // 2])
-        handler.wfile.flush()
+        _half_body(handler, body)
         handler.connection.shutdown(socket.SHUT_RDWR)
-        handler.close_connection = True
 
     return answer
 

@@ -50,11 +50,16 @@ parser = "oxfun"
     )
 
 
-def two_nights(tmp_path: Path, server: PageServer, env: dict[str, str], *args: str) -> Result:
-    """Night one serves V1 (the baseline), night two V2; returns night two's result."""
+def first_night(tmp_path: Path, server: PageServer, env: dict[str, str]) -> None:
+    """Configure the OPNX source and store V1 as its baseline."""
     configure(tmp_path, server)
     server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown")
     run_cli(["run"], env)
+
+
+def two_nights(tmp_path: Path, server: PageServer, env: dict[str, str], *args: str) -> Result:
+    """Night one serves V1 (the baseline), night two V2; returns night two's result."""
+    first_night(tmp_path, server, env)
     server.pages["/docs/"] = Page(fixture_bytes(V2), "text/markdown")
     return run_cli(["run", *args], env)
 
@@ -109,9 +114,7 @@ def test_markdown_changelog_is_the_default_output(
 def test_a_failed_source_exits_1_and_keeps_its_state(
     tmp_path: Path, server: PageServer, env: dict[str, str]
 ) -> None:
-    configure(tmp_path, server)
-    server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown")
-    run_cli(["run"], env)
+    first_night(tmp_path, server, env)
     server.pages["/docs/"] = Page(b"gone", status=404)
     result = run_cli(["run"], env)
     assert result.exit_code == 1
@@ -127,9 +130,7 @@ def test_a_failed_source_exits_1_and_keeps_its_state(
 def test_a_page_that_lost_its_table_is_held_back_not_reported_as_removals(
     tmp_path: Path, server: PageServer, env: dict[str, str]
 ) -> None:
-    configure(tmp_path, server)
-    server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown")
-    run_cli(["run"], env)
+    first_night(tmp_path, server, env)
     server.pages["/docs/"] = Page(
         b"## Error Codes\n\nMoved to our new docs site.\n", "text/markdown"
     )
