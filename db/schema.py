@@ -57,6 +57,54 @@ def m003_pages_and_defects(db: Database) -> None:
     db.execute("ALTER TABLE revisions ADD COLUMN defects TEXT")
 
 
+@migrations()
+def m004_delivery(db: Database) -> None:
+    """Health alerts, and what each notify channel was sent: nothing lost, nothing sent twice."""
+    for statement in _DELIVERY:
+        db.execute(statement)
+
+
+_DELIVERY = [
+    """
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL REFERENCES sources(id),
+        raised_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL
+    )""",
+    """
+    CREATE TABLE channels (
+        name TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        since TEXT NOT NULL,
+        last_digest_at TEXT,
+        last_sent_at TEXT
+    )""",
+    """
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL REFERENCES channels(name),
+        change_id TEXT,
+        observed_at TEXT,
+        alert_id INTEGER REFERENCES alerts(id),
+        sent_at TEXT NOT NULL,
+        CHECK ((change_id IS NULL) != (alert_id IS NULL))
+    )""",
+    "CREATE UNIQUE INDEX deliveries_change ON deliveries(channel, change_id, observed_at)",
+    "CREATE UNIQUE INDEX deliveries_alert ON deliveries(channel, alert_id)",
+    """
+    CREATE TABLE delivery_attempts (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL REFERENCES channels(name),
+        attempted_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        items INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        error TEXT
+    )""",
+]
+
 _INITIAL = [
     """
     CREATE TABLE sources (

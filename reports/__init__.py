@@ -1,9 +1,13 @@
-"""Reports: the same changes rendered for people (Markdown) and tools (JSON)."""
+"""Reports: the same changes rendered for people, tools, chat, mail and feeds.
 
-from reports import jsonout, markdown
-from reports.model import Problem, Report
+Renderers are registered by name (``--format``); delivery channels live in
+``reports.channels``, registered the same way.
+"""
+
+from reports import atom, html, jsonout, markdown, slack, text
+from reports.model import Link, Problem, Report
 from reports.registry import formats, render
 
-__all__ = ["Problem", "Report", "formats", "render"]
+__all__ = ["Link", "Problem", "Report", "formats", "render"]
 
-_REGISTERED = (jsonout, markdown)  # importing them registers their renderers
+_REGISTERED = (atom, html, jsonout, markdown, slack, text)  # importing them registers renderers

@@ -16,7 +16,9 @@ from urllib.parse import urldefrag, urlsplit
 
 import parsers
 from db.store import SourceRecord
-from differ import DEFAULT_POLICY, Policy
+from differ import DEFAULT_POLICY, SEVERITIES, Policy
+from reports import channels, formats
+from reports.routes import DIGESTS, MODES, Route
 from scraper import __version__
 
 DEFAULT_USER_AGENT = (
@@ -124,6 +126,8 @@ class Config:
     sources: tuple[Source, ...] = ()
     policy: Policy = DEFAULT_POLICY  # the global [severity], ignore and [health] max_removed
     alert_after: int = 3  # [health]: failed runs in a row before a source raises an alert
+    routes: tuple[Route, ...] = ()  # [[notify]] blocks
+    datasette_url: str | None = None  # [datasette] base_url: reports link to this instance
 
     def policy_for(self, source: Source) -> Policy:
         """The global policy refined by the source's own severity, ignore and max_removed."""
@@ -179,7 +183,23 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "severity": dict,
     "ignore": list,
     "health": dict,
+    "notify": list,
+    "datasette": dict,
 }
+NOTIFY_KEYS: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "channel": str,
+    "min_severity": str,
+    "sources": list,
+    "exchanges": list,
+    "mode": str,
+    "digest": str,
+    "health": bool,
+    "heartbeat": bool,
+    "retries": int,
+    "backoff": (int, float),
+}
+DATASETTE_KEYS: dict[str, type | tuple[type, ...]] = {"base_url": str}
 HEALTH_KEYS: dict[str, type | tuple[type, ...]] = {"max_removed": (int, float), "alert_after": int}
 
 
@@ -222,9 +242,98 @@ def parse(raw: Mapping[str, Any], path: Path) -> Config:
     alert_after = health.get("alert_after", 3)
     if alert_after < 1:
         raise ConfigError(f"{path}: [health]: alert_after must be at least 1, not {alert_after}")
+    routes = _routes(raw.get("notify", []), path, seen)
     return Config(
-        path=path, fetch=fetch, sources=tuple(sources), policy=policy, alert_after=alert_after
+        path=path,
+        fetch=fetch,
+        sources=tuple(sources),
+        policy=policy,
+        alert_after=alert_after,
+        routes=routes,
+        datasette_url=_datasette(raw.get("datasette", {}), path),
     )
+
+
+def _datasette(raw: Mapping[str, Any], path: Path) -> str | None:
+    _no_unknown_keys(raw, DATASETTE_KEYS, f"{path}: [datasette]: unknown key")
+    url = raw.get("base_url")
+    if url is None:
+        return None
+    _check_type(url, str, f"{path}: [datasette]: base_url")
+    if problem := url_problem(url):
+        raise ConfigError(f"{path}: [datasette]: base_url {url!r} is not a URL: {problem}")
+    return str(url).rstrip("/")
+
+
+def _routes(raw: list[Any], path: Path, source_ids: set[str]) -> tuple[Route, ...]:
+    routes: list[Route] = []
+    for index, block in enumerate(raw, start=1):
+        route = _route(block, path, index, source_ids)
+        if any(r.name == route.name for r in routes):
+            raise ConfigError(f'{path}: notify {route.name!r}: duplicate name (set name = "...")')
+        routes.append(route)
+    return tuple(routes)
+
+
+def _route(raw: Any, path: Path, index: int, source_ids: set[str]) -> Route:
+    """One [[notify]] block: the common keys, then the channel's own (secrets by variable name)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: notify #{index} must be a table")
+    label = raw.get("name") or raw.get("channel")
+    where = f"{path}: notify {label!r}" if isinstance(label, str) else f"{path}: notify #{index}"
+    if "channel" not in raw:
+        raise ConfigError(f"{where}: missing required key 'channel'")
+    _check_type(raw["channel"], str, f"{where}: channel")
+    try:
+        spec = channels.spec(raw["channel"])
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    known = {**NOTIFY_KEYS, **spec.keys}
+    _no_unknown_keys(raw, known, f"{where}: unknown key")
+    for key, value in raw.items():
+        _check_type(value, known[key], f"{where}: {key}")
+    for key in spec.required:
+        if key not in raw:
+            raise ConfigError(f"{where}: missing required key {key!r} for channel {spec.name!r}")
+    _route_values(raw, where, source_ids, spec.secrets)
+    common: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k in NOTIFY_KEYS
+    }
+    return Route(
+        **{**common, "name": str(label)},
+        settings={k: v for k, v in raw.items() if k not in NOTIFY_KEYS},
+    )
+
+
+_CHOICES = {"min_severity": SEVERITIES, "mode": MODES, "digest": DIGESTS}
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _route_values(
+    raw: Mapping[str, Any], where: str, source_ids: set[str], secrets: tuple[str, ...]
+) -> None:
+    for key, choices in {**_CHOICES, "format": tuple(formats())}.items():
+        if key in raw and raw[key] not in choices:
+            raise ConfigError(
+                f"{where}: {key} must be one of {', '.join(choices)}, not {raw[key]!r}"
+            )
+    for key in ("sources", "exchanges", "to"):
+        if not all(isinstance(item, str) for item in raw.get(key, ())):
+            raise ConfigError(f"{where}: {key} must be a list of strings")
+    if "to" in raw and not raw["to"]:
+        raise ConfigError(f"{where}: to must list at least one address")
+    for source in raw.get("sources", ()):
+        if source not in source_ids:
+            raise ConfigError(f"{where}: sources: unknown source id {source!r}")
+    for key in secrets:
+        if key in raw and not _ENV_NAME.match(raw[key]):
+            raise ConfigError(
+                f"{where}: {key} must name an environment variable (like ERRATA_SLACK_WEBHOOK), "
+                "not hold the secret itself"
+            )
+    for key in ("retries", "backoff"):
+        if raw.get(key, 0) < 0:
+            raise ConfigError(f"{where}: {key} must not be negative")
 
 
 def _policy(base: Policy, severity: Any, ignore: Any, max_removed: Any, where: str) -> Policy:

@@ -18,6 +18,16 @@ from types import TracebackType
 
 
 @dataclass(frozen=True, slots=True)
+class Post:
+    """A request a web hook receiver got: what Slack or a webhook consumer would see."""
+
+    path: str
+    headers: Mapping[str, str]
+    body: bytes
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
@@ -40,6 +50,11 @@ class Handler(BaseHTTPRequestHandler):
         owner.record(self)
         with owner.active():
             owner.respond(self)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        self.server.owner.receive(self, body)
 
     def send_page(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
         self.send_response(status)
@@ -66,6 +81,8 @@ class PageServer:
         self.host = host
         self.pages: dict[str, Page] = dict(pages or {})
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.posts: list[Post] = []  # every POST, answered or refused
+        self.post_statuses: list[int] = []  # answers for the next POSTs, then 200 "ok"
         self.request_times: list[float] = []
         self.concurrent = 0
         self.most_concurrent = 0
@@ -83,6 +100,19 @@ class PageServer:
         with self._lock:
             self.requests.append((handler.path, dict(handler.headers.items())))
             self.request_times.append(time.monotonic())
+
+    def receive(self, handler: Handler, body: bytes) -> None:
+        """Record a POST and answer with the next queued status (a receiver that fails on cue)."""
+        with self._lock:
+            status = self.post_statuses.pop(0) if self.post_statuses else 200
+            headers = {k.lower(): v for k, v in handler.headers.items()}
+            self.posts.append(Post(handler.path, headers, body, status))
+        reply = b"ok" if status == 200 else b"unavailable"
+        handler.send_page(status, reply, {"Content-Type": "text/plain"})
+
+    @property
+    def accepted(self) -> list[Post]:
+        return [post for post in self.posts if post.answered < 300]
 
     def active(self) -> _Active:
         return _Active(self)

@@ -21,6 +21,7 @@ from typing import Literal
 import differ
 import parsers
 from db import times
+from db.outbox import Outbox
 from db.store import FetchRecord, Store, StoreError, digest
 from differ import Change, Policy
 from scraper.archive import Archive
@@ -103,6 +104,10 @@ def run(
             alert = _health_alert(store, source, config.alert_after)
             if alert:
                 result.alerts.append((source.id, alert))
+                Outbox(store).raise_alert(source.id, started, "failing", alert)
+    for outcome in result.outcomes:
+        if outcome.status == "suspect" and outcome.problem:
+            Outbox(store).raise_alert(outcome.source.id, started, "suspect", outcome.problem)
     store.finish_run(
         result.run_id,
         times.now() if now is None else now,

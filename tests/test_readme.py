@@ -31,7 +31,17 @@ def test_quickstart_commands_are_the_makefile_targets_ci_uses() -> None:
 
 def test_every_config_key_is_documented() -> None:
     from differ import SEVERITY_KEYS
-    from scraper.config import FETCH_KEYS, HEALTH_KEYS, SOURCE_KEYS, TOP_KEYS
+    from reports import channels
+    from scraper.config import (
+        DATASETTE_KEYS,
+        FETCH_KEYS,
+        HEALTH_KEYS,
+        NOTIFY_KEYS,
+        SOURCE_KEYS,
+        TOP_KEYS,
+    )
 
-    for key in [*FETCH_KEYS, *SOURCE_KEYS, *TOP_KEYS, *HEALTH_KEYS, *SEVERITY_KEYS]:
+    channel_keys = [key for name in channels.names() for key in channels.spec(name).keys]
+    for key in [*FETCH_KEYS, *SOURCE_KEYS, *TOP_KEYS, *HEALTH_KEYS, *SEVERITY_KEYS, *NOTIFY_KEYS,
+                *DATASETTE_KEYS, *channel_keys, *channels.names()]:  # fmt: skip
         assert f"`{key}`" in README, key

@@ -1,8 +1,16 @@
 """The ``errata`` command line (also ``python -m scraper``): one module per kind of command."""
 
-from scraper.cli import collect, demo, health, parse, read, rebuild
+from scraper.cli import collect, demo, health, notify, parse, read, rebuild
 from scraper.cli.app import cli, main
 
 __all__ = ["cli", "main"]
 
-_COMMANDS = (collect, demo, health, parse, read, rebuild)  # importing them registers their commands
+_COMMANDS = (
+    collect,
+    demo,
+    health,
+    notify,
+    parse,
+    read,
+    rebuild,
+)  # importing them registers their commands

@@ -12,9 +12,10 @@ from typing import Any
 import click
 
 import parsers
+import reports
 from db.store import Store, StoreError
 from differ import Policy
-from scraper import gitimport, pipeline
+from scraper import deliver, gitimport, pipeline
 from scraper.archive import Archive
 from scraper.cli.app import (
     Paths,
@@ -54,11 +55,19 @@ def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--only", "only", multiple=True, metavar="ID", help="Run only this source (repeatable)."
 )
+@click.option(
+    "--no-notify", is_flag=True, help="Do not deliver to [[notify]] routes (they stay owed)."
+)
 @json_option
 @fail_on_option
 @with_paths(writes=True)
-def run(only: tuple[str, ...], as_json: bool, fail_on: str | None, paths: Paths) -> None:
-    """Fetch every enabled source, store new revisions, print the changes.
+def run(
+    only: tuple[str, ...], no_notify: bool, as_json: bool, fail_on: str | None, paths: Paths
+) -> None:
+    """Fetch every enabled source, store new revisions, print the changes, deliver them.
+
+    Each [[notify]] route then gets what it is owed (see Notifications in
+    the README); a delivery that fails stays pending for the next run.
 
     \b
     Example:
@@ -68,6 +77,9 @@ def run(only: tuple[str, ...], as_json: bool, fail_on: str | None, paths: Paths)
     config = paths.load_config(required=True)
     with paths.writing() as store:
         result = pipeline.run(config, store, Archive(paths.archive), only=only)
+        if not no_notify:
+            problems = [reports.Problem(o.label, o.problem) for o in result.failed if o.problem]
+            deliver.deliver(store, config, since=result.started_at, problems=problems)
     for outcome in result.outcomes:
         log_outcome(outcome)
     for source_id, why in result.alerts:

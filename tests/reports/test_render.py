@@ -23,7 +23,7 @@ def change(
 
 
 def test_formats_are_registered_by_name() -> None:
-    assert formats() == ["json", "markdown"]
+    assert formats() == ["atom", "html", "json", "markdown", "slack", "text"]
     with pytest.raises(ValueError, match="unknown report format 'pdf'"):
         render("pdf", Report([]))
 

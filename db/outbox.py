@@ -1,0 +1,102 @@
+"""Delivery bookkeeping: which changes and alerts each notify channel still owes.
+
+A channel starts owing from the moment it is first configured (``since``),
+so adding Slack to an old database does not replay years of history. A
+change is owed until a delivery row says it was sent; rows are written only
+after the channel accepted the message, in the same transaction as the
+attempt's log row. A crash between sending and recording can repeat one
+message; nothing can be lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from db.store import Store
+from differ import Change
+
+
+class Outbox:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+
+    def register(self, name: str, channel: str, since: str) -> dict[str, Any]:
+        """The channel's row, created at its first appearance."""
+        with self.store.transaction():
+            rows = list(self.db.query("SELECT * FROM channels WHERE name = ?", [name]))
+            if rows:
+                if rows[0]["channel"] != channel:
+                    self.db.execute(
+                        "UPDATE channels SET channel = ? WHERE name = ?", [channel, name]
+                    )
+                return {**rows[0], "channel": channel}
+            row = {"name": name, "channel": channel, "since": since, "last_digest_at": since}
+            self.db.table("channels").insert(row)
+            return {**row, "last_sent_at": None}
+
+    def raise_alert(self, source_id: str, raised_at: str, kind: str, message: str) -> int:
+        with self.store.transaction():
+            table = self.db.table("alerts")
+            table.insert(
+                {"source_id": source_id, "raised_at": raised_at, "kind": kind, "message": message}
+            )
+            return int(table.last_pk)  # type: ignore[arg-type]
+
+    def pending_changes(self, name: str, since: str) -> list[Change]:
+        rows = self.db.query(
+            "SELECT c.source_id AS source, s.exchange, c.observed_at, c.kind, c.severity, c.trivial, "
+            "c.similarity, c.code, c.new_code, c.locale, c.section, c.old_section, c.old_message, "
+            "c.new_message FROM changes c JOIN sources s ON s.id = c.source_id "
+            "WHERE c.observed_at >= ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.channel = ? "
+            "AND d.change_id = c.change_id AND d.observed_at = c.observed_at) ORDER BY c.observed_at, c.id",
+            [since, name],
+        )
+        return list(dict.fromkeys(Change.from_dict(row) for row in rows))  # same change twice: once
+
+    def pending_alerts(self, name: str, since: str) -> list[dict[str, Any]]:
+        return list(
+            self.db.query(
+                "SELECT a.*, s.exchange FROM alerts a JOIN sources s ON s.id = a.source_id "
+                "WHERE a.raised_at >= ? AND NOT EXISTS (SELECT 1 FROM deliveries d "
+                "WHERE d.channel = ? AND d.alert_id = a.id) ORDER BY a.id",
+                [since, name],
+            )
+        )
+
+    def record(
+        self,
+        name: str,
+        at: str,
+        kind: str,
+        changes: Sequence[Change] = (),
+        alert_ids: Iterable[int] = (),
+        *,
+        error: str | None = None,
+        digest: bool = False,
+    ) -> None:
+        """Log one attempt; if it succeeded, mark what it carried as sent."""
+        alert_ids = list(alert_ids)
+        with self.store.transaction():
+            self.db.table("delivery_attempts").insert(
+                {"channel": name, "attempted_at": at, "kind": kind, "items": len(changes) + len(alert_ids),
+                 "ok": int(error is None), "error": error}
+            )  # fmt: skip
+            if error is not None:
+                return
+            self.db.table("deliveries").insert_all(
+                [{"channel": name, "change_id": c.change_id, "observed_at": c.observed_at, "sent_at": at}
+                 for c in changes]
+                + [{"channel": name, "alert_id": a, "sent_at": at} for a in alert_ids],
+                ignore=True,
+            )  # fmt: skip
+            sets = "last_sent_at = ?" + (", last_digest_at = ?" if digest else "")
+            self.db.execute(
+                f"UPDATE channels SET {sets} WHERE name = ?", [at, *([at] if digest else []), name]
+            )
+
+    def close_digest(self, name: str, at: str) -> None:
+        """A digest period passed with nothing to send: start the next one."""
+        with self.store.transaction():
+            self.db.execute("UPDATE channels SET last_digest_at = ? WHERE name = ?", [at, name])

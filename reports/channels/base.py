@@ -1,0 +1,115 @@
+"""What every delivery channel shares: the registry, the error type, the context they get.
+
+A channel turns a report into messages somewhere (Slack, a mailbox, a web
+hook, files, stdout). It is built from its ``[[notify]]`` settings plus the
+process environment, where its secrets live; it never stores or logs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from differ import Change
+from parsers import Entry
+from reports.model import Report
+from reports.snapshot import SourceInfo
+
+
+class DeliveryError(Exception):
+    """A message did not get through. The text never holds a secret (no webhook URL, no password).
+
+    ``transient`` failures (timeouts, 5xx, 429) are worth retrying with backoff;
+    permanent ones (a missing secret, 4xx) fail the delivery at once, and the
+    changes stay pending for the next run either way.
+    """
+
+    def __init__(self, message: str, *, transient: bool = True, retry_after: float | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """One page of one source as it stands now: what a snapshot file shows."""
+
+    source: SourceInfo
+    locale: str
+    main_locale: str
+    entries: Sequence[Entry]
+    updated_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What channels that publish whole files need beyond the report, read lazily from the store."""
+
+    history: Callable[[], Sequence[Change]] = lambda: ()
+    sources: Callable[[], Sequence[SourceState]] = lambda: ()
+    kind: str = "changes"  # "changes", "digest", "heartbeat", "alert" or "test"
+    delivery_id: str = ""  # the same across retries, so a receiver can drop a repeat
+
+
+class Channel(Protocol):
+    def send(self, report: Report, context: Context) -> None: ...
+
+
+Builder = Callable[[Mapping[str, Any], Mapping[str, str]], Channel]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    """A channel kind: its own config keys (name → type), which are required, how to build it."""
+
+    name: str
+    keys: Mapping[str, type | tuple[type, ...]]
+    build: Builder
+    required: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = field(default=())  # keys that name environment variables
+    every_run: bool = False  # publishes current state (files): worth doing whatever changed
+
+
+_CHANNELS: dict[str, ChannelSpec] = {}
+
+
+def channel(
+    name: str,
+    keys: Mapping[str, type | tuple[type, ...]],
+    *,
+    required: tuple[str, ...] = (),
+    secrets: tuple[str, ...] = (),
+    every_run: bool = False,
+) -> Callable[[Builder], Builder]:
+    def add(build: Builder) -> Builder:
+        if name in _CHANNELS:
+            raise ValueError(f"channel {name!r} is registered twice")
+        _CHANNELS[name] = ChannelSpec(name, keys, build, required, secrets, every_run)
+        return build
+
+    return add
+
+
+def spec(name: str) -> ChannelSpec:
+    try:
+        return _CHANNELS[name]
+    except KeyError:
+        raise ValueError(f"unknown channel {name!r} (known: {', '.join(names())})") from None
+
+
+def names() -> list[str]:
+    return sorted(_CHANNELS)
+
+
+def secret(settings: Mapping[str, Any], key: str, env: Mapping[str, str]) -> str:
+    """The value of the environment variable that ``settings[key]`` names."""
+    variable = settings[key]
+    value = env.get(variable, "")
+    if not value:
+        raise DeliveryError(f"environment variable {variable} ({key}) is not set", transient=False)
+    return str(value)
+
+
+def optional_secret(settings: Mapping[str, Any], key: str, env: Mapping[str, str]) -> str | None:
+    return secret(settings, key, env) if key in settings else None
