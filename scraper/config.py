@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import parsers
+from cron.triggers import cron_trigger
 from db.store import SourceRecord
+from db.times import parse_duration
 from differ import DEFAULT_POLICY, SEVERITIES, Policy
 from reports import channels, formats
 from reports.routes import DIGESTS, MODES, Route
@@ -81,6 +83,16 @@ def markdown_url(url: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class ScheduleSettings:
+    """When ``errata schedule`` runs: a crontab expression (UTC) or a fixed interval."""
+
+    cron: str = "15 2 * * *"
+    every: str | None = None  # a duration ("6h"), instead of cron
+    jitter: int = 300  # up to this many seconds later, so many installs do not hit a site at once
+    misfire_grace_time: int = 3600  # a run missed by less (a busy host, a restart) still happens
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     exchange: str
@@ -95,6 +107,7 @@ class Source:
     ignore: tuple[str, ...] = ()
     max_removed: float | None = None
     format: str = "html"  # "markdown": fetch each page's Markdown rendition first
+    schedule: str | None = None  # its own crontab expression for ``errata schedule``
 
     def pages(self) -> list[Page]:
         """The main page, then one per extra locale; each is fetched and revised on its own."""
@@ -128,6 +141,7 @@ class Config:
     alert_after: int = 3  # [health]: failed runs in a row before a source raises an alert
     routes: tuple[Route, ...] = ()  # [[notify]] blocks
     datasette_url: str | None = None  # [datasette] base_url: reports link to this instance
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     def policy_for(self, source: Source) -> Policy:
         """The global policy refined by the source's own severity, ignore and max_removed."""
@@ -158,6 +172,7 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "ignore": list,
     "max_removed": (int, float),
     "format": str,
+    "schedule": str,
 }
 _REQUIRED = ("id", "exchange", "url")
 _FORMATS = ("html", "markdown")
@@ -185,6 +200,13 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "health": dict,
     "notify": list,
     "datasette": dict,
+    "schedule": dict,
+}
+SCHEDULE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "cron": str,
+    "every": str,
+    "jitter": int,
+    "misfire_grace_time": int,
 }
 NOTIFY_KEYS: dict[str, type | tuple[type, ...]] = {
     "name": str,
@@ -251,7 +273,29 @@ def parse(raw: Mapping[str, Any], path: Path) -> Config:
         alert_after=alert_after,
         routes=routes,
         datasette_url=_datasette(raw.get("datasette", {}), path),
+        schedule=_schedule(raw.get("schedule", {}), path),
     )
+
+
+def _schedule(raw: Mapping[str, Any], path: Path) -> ScheduleSettings:
+    where = f"{path}: [schedule]"
+    _no_unknown_keys(raw, SCHEDULE_KEYS, f"{where}: unknown key")
+    for key, value in raw.items():
+        _check_type(value, SCHEDULE_KEYS[key], f"{where}: {key}")
+        if isinstance(value, int) and value < 0:
+            raise ConfigError(f"{where}: {key} must not be negative")
+    if "cron" in raw and "every" in raw:
+        raise ConfigError(f"{where}: set cron or every, not both")
+    settings = ScheduleSettings(**raw)
+    try:
+        if settings.every is not None:
+            if parse_duration(settings.every).total_seconds() < 1:
+                raise ValueError("every must be at least 1s")
+        else:
+            cron_trigger(settings.cron)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return settings
 
 
 def _datasette(raw: Mapping[str, Any], path: Path) -> str | None:
@@ -395,6 +439,11 @@ def _source(raw: Any, path: Path, index: int) -> Source:
             f"{where}: format must be one of {', '.join(_FORMATS)}, not {raw['format']!r}"
         )
     _policy(DEFAULT_POLICY, raw.get("severity"), raw.get("ignore"), raw.get("max_removed"), where)
+    if "schedule" in raw:
+        try:
+            cron_trigger(raw["schedule"])
+        except ValueError as error:
+            raise ConfigError(f"{where}: schedule: {error}") from None
     return Source(**{**raw, "ignore": tuple(raw.get("ignore", ()))})
 
 

@@ -12,6 +12,7 @@ revision. What can go wrong becomes a fetch row with an error kind and an
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
@@ -54,6 +55,7 @@ class RunResult:
     run_id: int
     outcomes: list[Outcome] = field(default_factory=list)
     alerts: list[tuple[str, str]] = field(default_factory=list)  # (source, why): raised once
+    interrupted: bool = False  # stopped by a signal before every page was stored
 
     @property
     def changes(self) -> list[Change]:
@@ -64,6 +66,10 @@ class RunResult:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
+class Interrupted(Exception):
+    """Raised inside a run when its stop event is set: no further page is stored."""
+
+
 def run(
     config: Config,
     store: Store,
@@ -71,8 +77,14 @@ def run(
     *,
     only: Sequence[str] = (),
     now: str | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
-    """Fetch every page of every enabled source (or ``only`` these) and store what changed."""
+    """Fetch every page of every enabled source (or ``only`` these) and store what changed.
+
+    When ``stop`` is set (SIGTERM to the scheduler), the page being stored
+    finishes and commits; pages arriving after that are dropped unstored, so
+    a stopped run loses nothing and reports nothing as failed.
+    """
     sources = [config.source(i) for i in only] if only else config.enabled()
     store.sync_sources(s.record() for s in config.sources)
     started = now or times.now()
@@ -85,6 +97,8 @@ def run(
 
     def arrived(chain: tuple[str, ...], fetched: FetchResult) -> None:
         """Store each page as soon as it arrives, while slower sites are still answering."""
+        if stop is not None and stop.is_set():
+            raise Interrupted
         for source, page in readers[chain]:
             policy = config.policy_for(source)
             try:
@@ -97,8 +111,16 @@ def run(
                 outcome = Outcome(source, "failed", problem=problem, page=page.key)
             done[(source.id, page.key)] = outcome
 
-    fetch_all(readers, config.fetch, _validators(store, pages), on_result=arrived)
-    result.outcomes = [done[(source.id, page.key)] for source, page in pages]
+    try:
+        fetch_all(readers, config.fetch, _validators(store, pages), on_result=arrived)
+    except Interrupted:
+        result.interrupted = True
+        log.warning(
+            "run stopped: %d of %d pages stored, the rest left for the next run",
+            len(done),
+            len(pages),
+        )
+    result.outcomes = [done[key] for key in ((s.id, p.key) for s, p in pages) if key in done]
     for source in sources:
         if any(o.source.id == source.id and o.status == "failed" for o in result.outcomes):
             alert = _health_alert(store, source, config.alert_after)
@@ -111,7 +133,7 @@ def run(
     store.finish_run(
         result.run_id,
         times.now() if now is None else now,
-        "failed" if result.failed else "ok",
+        "interrupted" if result.interrupted else "failed" if result.failed else "ok",
         len(sources),
         len({o.source.id for o in result.failed}),
         len(result.changes),

@@ -37,11 +37,12 @@ def test_every_config_key_is_documented() -> None:
         FETCH_KEYS,
         HEALTH_KEYS,
         NOTIFY_KEYS,
+        SCHEDULE_KEYS,
         SOURCE_KEYS,
         TOP_KEYS,
     )
 
     channel_keys = [key for name in channels.names() for key in channels.spec(name).keys]
     for key in [*FETCH_KEYS, *SOURCE_KEYS, *TOP_KEYS, *HEALTH_KEYS, *SEVERITY_KEYS, *NOTIFY_KEYS,
-                *DATASETTE_KEYS, *channel_keys, *channels.names()]:  # fmt: skip
+                *DATASETTE_KEYS, *SCHEDULE_KEYS, *channel_keys, *channels.names()]:  # fmt: skip
         assert f"`{key}`" in README, key

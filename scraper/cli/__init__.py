@@ -1,6 +1,6 @@
 """The ``errata`` command line (also ``python -m scraper``): one module per kind of command."""
 
-from scraper.cli import collect, demo, health, notify, parse, read, rebuild
+from scraper.cli import collect, demo, health, notify, parse, read, rebuild, schedule
 from scraper.cli.app import cli, main
 
 __all__ = ["cli", "main"]
@@ -13,4 +13,5 @@ _COMMANDS = (
     parse,
     read,
     rebuild,
+    schedule,
 )  # importing them registers their commands

@@ -12,9 +12,11 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -33,6 +35,7 @@ from scraper.gitimport import GitError
 
 log = logging.getLogger("errata")
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -79,7 +82,9 @@ class _Errata(click.Group):
 @click.version_option(__version__, prog_name="errata")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug details to stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Log only warnings and errors.")
-def cli(verbose: bool, quiet: bool) -> None:
+@click.option("--log-json", is_flag=True, envvar="ERRATA_LOG_JSON",
+              help="Log to stderr as JSON lines (time, level, message) [env: ERRATA_LOG_JSON].")  # fmt: skip
+def cli(verbose: bool, quiet: bool, log_json: bool) -> None:
     """errata: watch exchange API error-code pages and report what changed.
 
     \b
@@ -89,9 +94,26 @@ def cli(verbose: bool, quiet: bool) -> None:
       errata changes --since 2026-01-01
     """
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, format="errata: %(message)s", stream=sys.stderr, force=True)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines() if log_json else logging.Formatter("errata: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line, for journald, Loki and friends."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": times.format_time(datetime.fromtimestamp(record.created, UTC)),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
 
 
 def main() -> None:
@@ -200,6 +222,13 @@ def read_input(file: Path) -> bytes:
         return file.read_bytes()
     except OSError as error:
         raise UsageError(f"{file}: {error.strerror or error}") from None
+
+
+def progress(items: Sequence[T], label: str) -> ContextManager[Iterable[T]]:
+    """A progress bar on stderr when it is a terminal; nothing at all in logs and pipes."""
+    if len(items) > 1 and sys.stderr.isatty():
+        return click.progressbar(items, label=label, file=sys.stderr)
+    return nullcontext(items)
 
 
 def emit_json(data: Any) -> None:

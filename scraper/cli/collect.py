@@ -12,10 +12,9 @@ from typing import Any
 import click
 
 import parsers
-import reports
 from db.store import Store, StoreError
 from differ import Policy
-from scraper import deliver, gitimport, pipeline
+from scraper import gitimport, pipeline, runner
 from scraper.archive import Archive
 from scraper.cli.app import (
     Paths,
@@ -27,6 +26,7 @@ from scraper.cli.app import (
     log_outcome,
     parse_time_option,
     print_report,
+    progress,
     read_input,
     with_paths,
 )
@@ -75,11 +75,10 @@ def run(
       errata run --only okx-ws --json --fail-on high
     """
     config = paths.load_config(required=True)
-    with paths.writing() as store:
-        result = pipeline.run(config, store, Archive(paths.archive), only=only)
-        if not no_notify:
-            problems = [reports.Problem(o.label, o.problem) for o in result.failed if o.problem]
-            deliver.deliver(store, config, since=result.started_at, problems=problems)
+    result = runner.run_once(
+        config, paths.db, paths.archive, only=only, notify=not no_notify,
+        lock_timeout=paths.lock_timeout,
+    )  # fmt: skip
     for outcome in result.outcomes:
         log_outcome(outcome)
     for source_id, why in result.alerts:
@@ -176,8 +175,8 @@ def import_git(
     with paths.writing() as store:
         source, page = resolve_source(config, store, source_id, page, parser_name, url, exchange)
         archive, policy = Archive(paths.archive), config.policy_for(source)
-        with click.progressbar(commits, label=f"importing {path}", file=sys.stderr) as progress:
-            for commit in progress:
+        with progress(commits, f"importing {path}") as bar:
+            for commit in bar:
                 outcome = _import_commit(store, archive, source, page, policy, repo, commit)
                 if outcome is None:
                     skipped += 1

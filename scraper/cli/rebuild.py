@@ -18,6 +18,7 @@ from scraper.cli.app import (
     known_source,
     log_outcome,
     print_report,
+    progress,
     with_paths,
 )
 from scraper.cli.collect import resolve_source
@@ -42,8 +43,8 @@ def reparse_command(source_ids: tuple[str, ...], as_json: bool, paths: Paths) ->
     """
     config = paths.load_config(required=False)
     results: list[Reparsed] = []
-    with paths.writing() as store:
-        for source_id in source_ids or store.source_ids():
+    with paths.writing() as store, progress(source_ids or store.source_ids(), "reparsing") as bar:
+        for source_id in bar:
             known_source(store, source_id, paths)
             source, _ = resolve_source(config, store, source_id)
             results.append(

@@ -56,7 +56,12 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     Store.open(tmp_path / "a.db").close()
     again = Store.open(tmp_path / "a.db")
     rows = list(again.db.query("SELECT name FROM _sqlite_migrations"))
-    assert [r["name"] for r in rows] == ["m001_initial", "m002_views", "m003_pages_and_defects"]
+    assert [r["name"] for r in rows] == [
+        "m001_initial",
+        "m002_views",
+        "m003_pages_and_defects",
+        "m004_delivery",
+    ]
     again.close()
 
 

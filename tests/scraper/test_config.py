@@ -53,7 +53,7 @@ def test_a_good_config(tmp_path: Path) -> None:
         (GOOD.replace("timeout = 10", "timeout = -1"), "[fetch]: timeout must be positive"),
         (GOOD + "enabled = 1\n", "source 'okx-ws': enabled must be true or false, not int"),
         (GOOD.replace('id = "okx-ws"', 'id = "OKX WS"'), "source 'OKX WS': id must be a lowercase slug"),
-        ("[notify]\nx = 1\n" + GOOD, "unknown top-level key 'notify'"),
+        ("[alerts]\nx = 1\n" + GOOD, "unknown top-level key 'alerts'"),
         ("[severity]\nadded = 'urgent'\n" + GOOD, "unknown severity 'urgent'"),
         ("[severity]\ntypo = 'high'\n" + GOOD, "unknown change kind 'typo'"),
         ("[health]\nmax_removed = 1.5\n" + GOOD, "max_removed must be a share between 0 and 1"),

@@ -1,0 +1,41 @@
+"""One whole run, as cron, the CLI and the scheduler start it: lock, fetch and store, deliver.
+
+The write lock next to the database makes a cron-started run, a backfill
+and the scheduler take turns; a run that cannot get it within the timeout
+raises ``LockTimeout`` (the CLI's exit 75, the scheduler's skipped run).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import reports
+from db.lock import write_lock
+from db.store import Store
+from scraper import deliver, pipeline
+from scraper.archive import Archive
+from scraper.config import Config
+
+
+def run_once(
+    config: Config,
+    db: Path,
+    archive: Path,
+    *,
+    only: Sequence[str] = (),
+    notify: bool = True,
+    lock_timeout: float = 300.0,
+    stop: threading.Event | None = None,
+) -> pipeline.RunResult:
+    with write_lock(db, lock_timeout):
+        store = Store.open(db)
+        try:
+            result = pipeline.run(config, store, Archive(archive), only=only, stop=stop)
+            if notify and not result.interrupted:
+                problems = [reports.Problem(o.label, o.problem) for o in result.failed if o.problem]
+                deliver.deliver(store, config, since=result.started_at, problems=problems)
+        finally:
+            store.close()
+    return result
