@@ -64,6 +64,46 @@ def m004_delivery(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m005_categories(db: Database) -> None:
+    """A category for every entry version (authentication, rate limit …), kept beside it."""
+    for statement in _CATEGORIES:
+        db.execute(statement)
+
+
+_CATEGORIES = [
+    """
+    CREATE TABLE entry_categories (
+        version_id INTEGER PRIMARY KEY REFERENCES entry_versions(id),
+        category TEXT NOT NULL,
+        via TEXT NOT NULL
+    )""",
+    "CREATE INDEX entry_categories_category ON entry_categories(category)",
+    """
+    CREATE TABLE category_state (
+        source_id TEXT PRIMARY KEY REFERENCES sources(id),
+        fingerprint TEXT NOT NULL
+    )""",
+    "DROP VIEW current_entries",
+    """
+    CREATE VIEW current_entries AS
+    SELECT v.source_id, s.exchange, v.locale, v.section, v.code, v.message, c.category, v.extra,
+           v.valid_from AS since
+    FROM entry_versions v JOIN sources s ON s.id = v.source_id
+    LEFT JOIN entry_categories c ON c.version_id = v.id
+    WHERE v.valid_to_revision IS NULL
+    ORDER BY v.source_id, v.position, v.id""",
+    """
+    CREATE VIEW category_summary AS
+    SELECT s.exchange, v.source_id, coalesce(c.category, 'other') AS category,
+           count(DISTINCT v.code) AS codes
+    FROM entry_versions v JOIN sources s ON s.id = v.source_id
+    LEFT JOIN entry_categories c ON c.version_id = v.id
+    WHERE v.valid_to_revision IS NULL AND v.locale = s.locale
+    GROUP BY s.exchange, v.source_id, coalesce(c.category, 'other')
+    ORDER BY s.exchange, v.source_id, codes DESC""",
+]
+
 _DELIVERY = [
     """
     CREATE TABLE alerts (

@@ -241,6 +241,11 @@ class Store:
 
     def clear_derived(self, source_id: str) -> None:
         """Drop a source's revisions, entry versions and changes (``reparse`` rebuilds them)."""
+        self.db.execute(
+            "DELETE FROM entry_categories WHERE version_id IN "
+            "(SELECT id FROM entry_versions WHERE source_id = ?)",
+            [source_id],
+        )
         for table in ("changes", "entry_versions", "revisions"):
             self.db.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])
 

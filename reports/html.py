@@ -76,6 +76,8 @@ def _item(change: Change, report: Report) -> str:
         head += f' <span style="{_MUTED}">{_text(where)}</span>'
     if change.locale != "en":
         head += f' <span style="{_MUTED}">[{escape(change.locale)}]</span>'
+    if category := report.category_of(change):
+        head += f' <span style="{_MUTED}">{escape(category)}</span>'
     if change.kind == "reworded":
         detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
         old, new = _marked(change.old_message or "", change.new_message or "")

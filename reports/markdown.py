@@ -50,6 +50,8 @@ def _line(change: Change, report: Report) -> str:
         head += f" · {markdown_text(where)}"
     if change.locale != "en":
         head += f" · {markdown_text(change.locale)}"
+    if category := report.category_of(change):
+        head += f" · *{category}*"
     links = " ".join(f"[{link.label}](<{link.url}>)" for link in report.links_for(change))
     if links:
         head += f" · {links}"

@@ -35,6 +35,10 @@ class Report:
     alerts: Sequence[Problem] = ()  # health alerts: a source failing run after run
     generated_at: str | None = None  # when the report was made (the run time)
     links: Linker | None = None  # where to read more about a change (Datasette), when configured
+    categories: Callable[[Change], str] | None = None  # the SDK category of a change's code
+
+    def category_of(self, change: Change) -> str | None:
+        return self.categories(change) if self.categories else None
 
     def links_for(self, change: Change) -> Sequence[Link]:
         return self.links(change) if self.links else ()

@@ -102,6 +102,8 @@ def _line(change: Change, report: Report) -> str:
         head += f" · {literal(where)}"
     if change.locale != "en":
         head += f" · {literal(change.locale)}"
+    if category := report.category_of(change):
+        head += f" · _{literal(category)}_"
     if change.kind == "reworded":
         detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
         text = f"{head} · {detail}\n>{code(change.old_message or '')} → {code(change.new_message or '')}"

@@ -50,6 +50,7 @@ def _change(change: Change, report: Report) -> list[str]:
     head = f"    {MARKS[change.severity]} {change.kind} {plain(code)}"
     head += f" ({plain(where)})" if where else ""
     head += f" [{change.locale}]" if change.locale != "en" else ""
+    head += f" <{category}>" if (category := report.category_of(change)) else ""
     pad = " " * 10
     if change.kind == "reworded":
         detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"

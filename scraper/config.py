@@ -19,6 +19,7 @@ from cron.triggers import cron_trigger
 from db.store import SourceRecord
 from db.times import parse_duration
 from differ import DEFAULT_POLICY, SEVERITIES, Policy
+from differ.category import validate_overrides
 from reports import channels, formats
 from reports.routes import DIGESTS, MODES, Route
 from scraper import __version__
@@ -108,6 +109,7 @@ class Source:
     max_removed: float | None = None
     format: str = "html"  # "markdown": fetch each page's Markdown rendition first
     schedule: str | None = None  # its own crontab expression for ``errata schedule``
+    categories: Mapping[str, str] = field(default_factory=dict)  # code -> category overrides
 
     def pages(self) -> list[Page]:
         """The main page, then one per extra locale; each is fetched and revised on its own."""
@@ -173,6 +175,7 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "max_removed": (int, float),
     "format": str,
     "schedule": str,
+    "categories": dict,
 }
 _REQUIRED = ("id", "exchange", "url")
 _FORMATS = ("html", "markdown")
@@ -444,7 +447,11 @@ def _source(raw: Any, path: Path, index: int) -> Source:
             cron_trigger(raw["schedule"])
         except ValueError as error:
             raise ConfigError(f"{where}: schedule: {error}") from None
-    return Source(**{**raw, "ignore": tuple(raw.get("ignore", ()))})
+    try:
+        categories = validate_overrides(raw.get("categories", {}))
+    except ValueError as error:
+        raise ConfigError(f"{where}: categories: {error}") from None
+    return Source(**{**raw, "ignore": tuple(raw.get("ignore", ())), "categories": categories})
 
 
 def url_problem(url: str) -> str | None:

@@ -14,13 +14,13 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from db import links, times
 from db.outbox import Outbox
 from db.store import Store
-from differ import Change
+from differ import Change, category
 from reports import Link, Problem, Report
 from reports.channels import Channel, Context, DeliveryError, SourceState, spec
 from reports.model import Linker
@@ -102,6 +102,7 @@ def _deliver_route(
         alerts=[Problem(a["source_id"], a["message"]) for a in alerts],
         generated_at=now,
         links=linker(config.datasette_url),
+        categories=categorizer(config),
     )
     delivery_id = _delivery_id(route.name, changes, [a["id"] for a in alerts], kind, now)
     context = Context(
@@ -186,6 +187,20 @@ def linker(base_url: str | None) -> Linker | None:
         ]
 
     return links_for
+
+
+def categorizer(config: Config) -> Callable[[Change], str]:
+    """The category of a change's code, by its current (or, if removed, last) message."""
+    overrides = {source.id: source.categories for source in config.sources}
+
+    def category_of(change: Change) -> str:
+        message = change.new_message if change.new_message is not None else change.old_message
+        return category.categorize(
+            change.new_code or change.code, message or "", exchange=change.exchange or "",
+            overrides=overrides.get(change.source or ""),
+        )  # fmt: skip
+
+    return category_of
 
 
 def source_states(store: Store, config: Config) -> list[SourceState]:

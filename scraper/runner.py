@@ -14,7 +14,7 @@ from pathlib import Path
 import reports
 from db.lock import write_lock
 from db.store import Store
-from scraper import deliver, pipeline
+from scraper import categorize, deliver, pipeline
 from scraper.archive import Archive
 from scraper.config import Config
 
@@ -33,6 +33,7 @@ def run_once(
         store = Store.open(db)
         try:
             result = pipeline.run(config, store, Archive(archive), only=only, stop=stop)
+            categorize.refresh(store, config)
             if notify and not result.interrupted:
                 problems = [reports.Problem(o.label, o.problem) for o in result.failed if o.problem]
                 deliver.deliver(store, config, since=result.started_at, problems=problems)

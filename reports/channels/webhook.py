@@ -29,10 +29,17 @@ def payload(report: Report, context: Context) -> dict[str, Any]:
         "title": report.title,
         "generated_at": report.generated_at,
         "summary": report.summary(),
-        "changes": [change.to_dict() for change in report.changes],
+        "changes": [
+            _with_category(change.to_dict(), report.category_of(change))
+            for change in report.changes
+        ],
         "alerts": [{"source": a.source, "message": a.message} for a in report.alerts],
         "problems": [{"source": p.source, "message": p.message} for p in report.problems],
     }
+
+
+def _with_category(change: dict[str, Any], category: str | None) -> dict[str, Any]:
+    return {**change, "category": category} if category else change
 
 
 def signature(body: bytes, key: str) -> str:

@@ -1,6 +1,6 @@
 """The ``errata`` command line (also ``python -m scraper``): one module per kind of command."""
 
-from scraper.cli import collect, demo, health, notify, parse, read, rebuild, schedule
+from scraper.cli import collect, demo, health, notify, parse, read, rebuild, schedule, sdk
 from scraper.cli.app import cli, main
 
 __all__ = ["cli", "main"]
@@ -14,4 +14,5 @@ _COMMANDS = (
     read,
     rebuild,
     schedule,
+    sdk,
 )  # importing them registers their commands

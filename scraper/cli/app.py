@@ -27,7 +27,7 @@ import reports
 from db import times
 from db.lock import LockTimeout, write_lock
 from db.store import Store, StoreError
-from scraper import __version__, pipeline
+from scraper import __version__, categorize, pipeline
 from scraper.archive import ArchiveError
 from scraper.config import Config, ConfigError
 from scraper.config import load as load_config
@@ -147,9 +147,14 @@ class Paths:
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
-        """The store, with this process as its only writer until the block ends."""
+        """The store, with this process as its only writer until the block ends.
+
+        Whatever the command wrote, the derived categories are brought up to
+        date before the lock is released.
+        """
         with write_lock(self.db, self.lock_timeout), self.store() as store:
             yield store
+            categorize.refresh(store, self.load_config(required=False))
 
 
 def with_paths(*, writes: bool = False) -> Callable[[F], F]:

@@ -82,7 +82,7 @@ def report(
     period = f"{start} to {end}" if end else f"since {start}"
     result = reports.Report(
         found, title=f"errata report {period}", generated_at=times.now(),
-        links=deliver.linker(config.datasette_url),
+        links=deliver.linker(config.datasette_url), categories=deliver.categorizer(config),
     )  # fmt: skip
     click.echo(reports.render(FORMATS[fmt], result).rstrip("\n"))
 

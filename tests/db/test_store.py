@@ -61,6 +61,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m002_views",
         "m003_pages_and_defects",
         "m004_delivery",
+        "m005_categories",
     ]
     again.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from differ import Change, diff
+from differ.category import categorize
 from parsers import Entry, parse
 from reports import Link, Problem, Report
 from tests.support import fixture_bytes
@@ -52,4 +53,10 @@ def report(changes: list[Change] | None = None, *, with_links: bool = True) -> R
         title="errata",
         generated_at="2026-01-03T02:15:00Z",
         links=links if with_links else None,
+        categories=category_of if with_links else None,
     )
+
+
+def category_of(change: Change) -> str:
+    message = change.new_message if change.new_message is not None else change.old_message
+    return categorize(change.code, message or "", exchange=change.exchange or "")

@@ -18,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from differ import Change, diff
+from differ.category import CATEGORIES
 from parsers import Entry
 from reports import Report
 from reports.channels import Context, DeliveryError, spec
@@ -116,7 +117,10 @@ def test_webhook_posts_the_contract_json_signed_with_hmac_sha256(server: PageSer
         post.headers["x-errata-delivery"] == "d-1" and post.headers["x-errata-event"] == "changes"
     )
     body = json.loads(post.body)
-    assert body["changes"] == [c.to_dict() for c in sent.changes]
+    assert body["changes"] == [
+        {**c.to_dict(), "category": sent.category_of(c)} for c in sent.changes
+    ]
+    assert body["changes"][0]["category"] in CATEGORIES
     assert body["alerts"] == [{"source": "okx-ws", "message": "has failed 3 runs in a row"}]
     tampered = post.body.replace(b"kucoin", b"kucoim", 1)
     assert "sha256=" + hmac.new(b"s3cret-key", tampered, hashlib.sha256).hexdigest() != expected
