@@ -43,12 +43,21 @@ def health(max_age: str | None, as_json: bool, paths: Paths) -> None:
     except ValueError as error:
         raise UsageError(f"--max-age: {error}") from None
     now = datetime.now(UTC)
+    config = paths.load_config(required=False)
     with paths.store() as store:
         rows = [
             {"source": source["id"], "exchange": source["exchange"], "configured": bool(source["in_config"]),
              **store.health(source["id"])}
             for source in store.db.query("SELECT id, exchange, in_config FROM sources ORDER BY id")
         ]  # fmt: skip
+        stored = {row["source"] for row in rows}
+        for (
+            source
+        ) in config.enabled():  # configured, never run yet: that is news for monitoring too
+            if source.id not in stored:
+                rows.append({"source": source.id, "exchange": source.exchange, "configured": True,
+                             **store.health(source.id)})  # fmt: skip
+        rows.sort(key=lambda row: str(row["source"]))
     for row in rows:
         row["status"] = _status(row, now, limit)
     if as_json:

@@ -67,3 +67,14 @@ def test_max_age_exits_1_when_a_source_has_gone_quiet(
     stale = run_cli(["health", "--max-age", "0s", "--json"], env)
     assert stale.exit_code == 1 and {r["status"] for r in json_out(stale)} == {"stale"}
     assert run_cli(["health", "--max-age", "soon"], env).exit_code == 2
+
+
+def test_a_configured_source_never_run_is_never_and_fails_max_age(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nid = "tickdb"\nexchange = "tickdb"\nurl = "https://docs.tickdb.ai/en/errors"\n'
+    )
+    result = run_cli(["health", "--max-age", "36h", "--json"], env)
+    assert result.exit_code == 1
+    assert [(r["source"], r["status"]) for r in json_out(result)] == [("tickdb", "never")]
