@@ -11,7 +11,7 @@ import uuid
 from xml.etree import ElementTree as ET
 
 from differ import Change
-from reports.model import Report, newest_first
+from reports.model import Report, message_of, newest_first
 from reports.registry import renderer
 from reports.text import plain
 
@@ -63,7 +63,7 @@ def _content(change: Change) -> str:
     where = f"Section: {change.section}\n" if change.section else ""
     if change.kind == "reworded":
         return plain(f"{where}Before: {change.old_message}\nAfter: {change.new_message}")
-    message = change.new_message if change.new_message is not None else change.old_message
+    message = message_of(change)
     return plain(f"{where}{message or ''}")
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from differ import Change
-from reports.model import Problem, Report, by_time, grouped
+from reports.model import Problem, Report, by_time, grouped, location, message_of
 from reports.registry import renderer
 from reports.worddiff import word_diff
 
@@ -68,9 +68,7 @@ def _item(change: Change, report: Report) -> str:
     code = f'<code style="{_CODE}">{escape(change.code)}</code>'
     if change.new_code:
         code += f' → <code style="{_CODE}">{escape(change.new_code)}</code>'
-    where = change.section or ""
-    if change.old_section and change.old_section != change.section:
-        where = f"{change.old_section} → {change.section}"
+    where = location(change)
     head = f"{badge} <b>{change.kind}</b> {code}"
     if where:
         head += f' <span style="{_MUTED}">{_text(where)}</span>'
@@ -86,7 +84,7 @@ def _item(change: Change, report: Report) -> str:
             f'<div style="margin:2px 0">before: {old}</div><div style="margin:2px 0">after: {new}</div>'
         )
     else:
-        message = change.new_message if change.new_message is not None else change.old_message
+        message = message_of(change)
         body = f'<div style="margin:2px 0">{_text(message) if message else "<i>(no message)</i>"}</div>'
     links = " · ".join(
         f'<a href="{escape(link.url, quote=True)}" style="color:#0969da">{escape(link.label)}</a>'

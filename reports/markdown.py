@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from differ import Change
 from reports.escape import markdown_code, markdown_text
-from reports.model import Problem, Report, by_time, grouped
+from reports.model import Problem, Report, by_time, grouped, location
 from reports.registry import renderer
 from reports.worddiff import word_diff
 
@@ -43,9 +43,7 @@ def _line(change: Change, report: Report) -> str:
     head = f"- {ICONS[change.severity]} **{change.kind}** {markdown_code(change.code)}"
     if change.new_code:
         head += f" → {markdown_code(change.new_code)}"
-    where = change.section or ""
-    if change.old_section and change.old_section != change.section:
-        where = f"{change.old_section} → {change.section}"
+    where = location(change)
     if where:
         head += f" · {markdown_text(where)}"
     if change.locale != "en":

@@ -59,6 +59,18 @@ class Report:
         return f"{len(self.changes)} change{'s' * (len(self.changes) != 1)} ({levels})."
 
 
+def location(change: Change, arrow: str = "→") -> str:
+    """Where a change happened: its section, or ``old → new`` for a move."""
+    if change.old_section and change.old_section != change.section:
+        return f"{change.old_section} {arrow} {change.section}"
+    return change.section or ""
+
+
+def message_of(change: Change) -> str | None:
+    """The message a change is about: the new one, or the old one for a removal."""
+    return change.new_message if change.new_message is not None else change.old_message
+
+
 def grouped(changes: Sequence[Change]) -> list[tuple[tuple[str, str], list[Change]]]:
     """Changes by (exchange, source), in name order; within a group, newest first."""
     groups: dict[tuple[str, str], list[Change]] = defaultdict(list)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from differ import Change
-from reports.model import Problem, Report, by_time, grouped
+from reports.model import Problem, Report, by_time, grouped, location, message_of
 from reports.registry import renderer
 
 MAX_BLOCKS = 50  # per message
@@ -95,9 +95,7 @@ def _line(change: Change, report: Report) -> str:
     head = f"{ICONS[change.severity]} *{change.kind}* {code(change.code, 80)}"
     if change.new_code:
         head += f" → {code(change.new_code, 80)}"
-    where = change.section or ""
-    if change.old_section and change.old_section != change.section:
-        where = f"{change.old_section} → {change.section}"
+    where = location(change)
     if where:
         head += f" · {literal(where)}"
     if change.locale != "en":
@@ -108,7 +106,7 @@ def _line(change: Change, report: Report) -> str:
         detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
         text = f"{head} · {detail}\n>{code(change.old_message or '')} → {code(change.new_message or '')}"
     else:
-        message = change.new_message if change.new_message is not None else change.old_message
+        message = message_of(change)
         text = f"{head}\n>{code(message) if message else '_(no message)_'}"
     links = " · ".join(
         f"<{escape(link.url)}|{escape(link.label)}>" for link in report.links_for(change)

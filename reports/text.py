@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from differ import Change
-from reports.model import Problem, Report, by_time, grouped
+from reports.model import Problem, Report, by_time, grouped, location, message_of
 from reports.registry import renderer
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
@@ -44,9 +44,7 @@ def render_text(report: Report) -> str:
 
 def _change(change: Change, report: Report) -> list[str]:
     code = change.code + (f" -> {change.new_code}" if change.new_code else "")
-    where = change.section or ""
-    if change.old_section and change.old_section != change.section:
-        where = f"{change.old_section} -> {change.section}"
+    where = location(change, "->")
     head = f"    {MARKS[change.severity]} {change.kind} {plain(code)}"
     head += f" ({plain(where)})" if where else ""
     head += f" [{change.locale}]" if change.locale != "en" else ""
@@ -60,7 +58,7 @@ def _change(change: Change, report: Report) -> list[str]:
             f"{pad}after:  {plain(change.new_message or '', pad + '        ')}",
         ]
     else:
-        message = change.new_message if change.new_message is not None else change.old_message
+        message = message_of(change)
         lines = [head, f"{pad}{plain(message, pad) if message else '(no message)'}"]
     lines += [f"{pad}{link.label}: {link.url}" for link in report.links_for(change)]
     return lines

@@ -23,7 +23,7 @@ from db.store import Store
 from differ import Change, category
 from reports import Link, Problem, Report
 from reports.channels import Channel, Context, DeliveryError, SourceState, spec
-from reports.model import Linker
+from reports.model import Linker, message_of
 from reports.routes import Route
 from reports.snapshot import SourceInfo
 from scraper.config import Config
@@ -194,7 +194,7 @@ def categorizer(config: Config) -> Callable[[Change], str]:
     overrides = {source.id: source.categories for source in config.sources}
 
     def category_of(change: Change) -> str:
-        message = change.new_message if change.new_message is not None else change.old_message
+        message = message_of(change)
         return category.categorize(
             change.new_code or change.code, message or "", exchange=change.exchange or "",
             overrides=overrides.get(change.source or ""),
