@@ -1,6 +1,6 @@
 """The ``errata`` command line (also ``python -m scraper``): one module per kind of command."""
 
-from scraper.cli import collect, demo, health, notify, parse, read, rebuild, schedule, sdk
+from scraper.cli import collect, demo, health, notify, parse, read, rebuild, schedule, sdk, serve
 from scraper.cli.app import cli, main
 
 __all__ = ["cli", "main"]
@@ -15,4 +15,5 @@ _COMMANDS = (
     rebuild,
     schedule,
     sdk,
+    serve,
 )  # importing them registers their commands
