@@ -314,6 +314,42 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
         ],
         {"facets": ["exchange", "source_id", "category"]},
     ),
+    "sdk_gaps": (
+        "The last gap report recorded per exchange (errata gaps ccxt --record): documented codes "
+        "an exception map lacks or maps badly, and mapped codes no longer documented.",
+        [
+            ("id", "Row number."),
+            "exchange",
+            ("map", "The map compared: a JSON file, or the installed ccxt and its version."),
+            ("checked_at", "When the report was recorded (UTC)."),
+            (
+                "status",
+                "unmapped, disagree (the class contradicts the category), generic "
+                "(ExchangeError where a specific class exists) or stale (mapped, not documented).",
+            ),
+            "code",
+            "category",
+            ("mapped", "The class the map gives the code, if any."),
+            ("expected", "The class the code's category suggests."),
+        ],
+        {"sort": "code", "facets": ["exchange", "status", "category"]},
+    ),
+    "exchange_summary": (
+        "Per exchange and category: codes documented now, and from the last recorded gap report "
+        "how many of them an SDK map lacks or maps badly.",
+        [
+            "exchange",
+            "category",
+            (
+                "codes",
+                "Distinct codes documented now in this category, over the exchange's sources.",
+            ),
+            ("unmapped", "Of those, codes the last recorded map lacks."),
+            ("mismatched", "Codes the map gives a class that disagrees or is generic."),
+            ("checked_at", "When that gap report was recorded; empty if none was."),
+        ],
+        {"facets": ["exchange", "category"]},
+    ),
     "alerts": (
         "Health alerts: a source that keeps failing, or a revision held back as suspect.",
         [

@@ -71,6 +71,41 @@ def m005_categories(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m006_gap_reports(db: Database) -> None:
+    """The last recorded gap report per exchange (errata gaps --record), summarised per category."""
+    for statement in _GAPS:
+        db.execute(statement)
+
+
+_GAPS = [
+    """
+    CREATE TABLE sdk_gaps (
+        id INTEGER PRIMARY KEY,
+        exchange TEXT NOT NULL,
+        map TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('unmapped', 'disagree', 'generic', 'stale')),
+        code TEXT NOT NULL,
+        category TEXT,
+        mapped TEXT,
+        expected TEXT
+    )""",
+    "CREATE INDEX sdk_gaps_exchange ON sdk_gaps(exchange, status)",
+    """
+    CREATE VIEW exchange_summary AS
+    SELECT t.exchange, t.category, t.codes,
+           (SELECT count(*) FROM sdk_gaps g WHERE g.exchange = t.exchange
+            AND g.category = t.category AND g.status = 'unmapped') AS unmapped,
+           (SELECT count(*) FROM sdk_gaps g WHERE g.exchange = t.exchange
+            AND g.category = t.category AND g.status IN ('disagree', 'generic')) AS mismatched,
+           (SELECT max(g.checked_at) FROM sdk_gaps g WHERE g.exchange = t.exchange) AS checked_at
+    FROM (
+        SELECT exchange, category, sum(codes) AS codes FROM category_summary GROUP BY exchange, category
+    ) t
+    ORDER BY t.exchange, t.codes DESC""",
+]
+
 _CATEGORIES = [
     """
     CREATE TABLE entry_categories (

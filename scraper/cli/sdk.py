@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from db import times
 from db.store import Store
 from reports import ccxt
 from scraper.cli.app import Paths, UsageError, cli, emit_json, json_option, with_paths
@@ -98,11 +99,16 @@ def export(
     help='A JSON map ({"exact": {...}, "broad": {...}}); default: the installed ccxt package.',
 )
 @click.option("--ccxt-id", default=None, help="The exchange's id in ccxt, when it differs.")
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Also store the report (sdk_gaps), for Datasette's exchange_summary.",
+)
 @json_option
-@with_paths()
+@with_paths(writes=True)
 def gaps(
     _target: str, exchange: str, source_ids: tuple[str, ...], map_file: Path | None, ccxt_id: str | None,
-    as_json: bool, paths: Paths,
+    record: bool, as_json: bool, paths: Paths,
 ) -> None:  # fmt: skip
     """Compare the documented codes with an exception map: unmapped, stale, disagreeing, generic.
 
@@ -122,6 +128,9 @@ def gaps(
         items = _documented(store, config, sources)
         removed = _removed_at(store, [s for s, _ in sources], {code for code, _, _ in items})
     report = ccxt.gaps(items, mapped["exact"], removed, mapped_broad=mapped.get("broad"))
+    if record:
+        with paths.writing() as store:
+            _record(store, exchange, origin, report)
     if as_json:
         emit_json(
             {
@@ -158,3 +167,31 @@ def _removed_at(store: Store, source_ids: Sequence[str], documented: set[str]) -
         list(source_ids),
     ).fetchall()
     return {code: when[:10] for code, when in rows if code not in documented}
+
+
+def _record(store: Store, exchange: str, origin: str, report: ccxt.GapReport) -> None:
+    """Replace the exchange's recorded gap report with this one."""
+    now = times.now()
+    rows = [
+        {
+            "status": status,
+            "code": gap.code,
+            "category": gap.category,
+            "mapped": gap.mapped,
+            "expected": gap.expected,
+        }
+        for status, found in (
+            ("unmapped", report.unmapped),
+            ("disagree", report.disagree),
+            ("generic", report.generic),
+        )
+        for gap in found
+    ] + [
+        {"status": "stale", "code": s.code, "category": None, "mapped": s.mapped, "expected": None}
+        for s in report.stale
+    ]
+    with store.transaction():
+        store.db.execute("DELETE FROM sdk_gaps WHERE exchange = ?", [exchange])
+        store.db.table("sdk_gaps").insert_all(
+            [{"exchange": exchange, "map": origin, "checked_at": now, **row} for row in rows]
+        )

@@ -62,6 +62,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m003_pages_and_defects",
         "m004_delivery",
         "m005_categories",
+        "m006_gap_reports",
     ]
     again.close()
 

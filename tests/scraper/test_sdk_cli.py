@@ -140,3 +140,27 @@ def test_a_bad_category_override_is_a_config_error(tmp_path: Path, env: dict[str
         "source 'kucoin-legacy': categories: unknown category 'ratelimit' for code '400100'"
         in result.stderr
     )
+
+
+def test_a_recorded_gap_report_feeds_the_exchange_summary(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    history(tmp_path, env)
+    mapping = tmp_path / "kucoin.json"
+    mapping.write_text(
+        json.dumps({"exact": {"400005": "AuthenticationError", "400100": "InsufficientFunds"}})
+    )
+    args = ["gaps", "ccxt", "--exchange", "kucoin", "--map", str(mapping), "--json"]
+    report = json_out(run_cli([*args, "--record"], env))
+    with sqlite3.connect(env["ERRATA_DB"]) as db:
+        summary = {row[0]: row[1:] for row in db.execute(
+            "SELECT category, codes, unmapped, mismatched FROM exchange_summary WHERE exchange = 'kucoin'")}  # fmt: skip
+        statuses = dict(
+            db.execute("SELECT status, count(*) FROM sdk_gaps GROUP BY status").fetchall()
+        )
+    assert sum(unmapped for _, unmapped, _ in summary.values()) == len(report["unmapped"])
+    assert summary["invalid_parameter"][2] == 1  # 400100 mapped to InsufficientFunds
+    assert statuses == {"unmapped": len(report["unmapped"]), "disagree": 1}
+    json_out(run_cli([*args, "--record"], env))  # recording again replaces, never doubles
+    with sqlite3.connect(env["ERRATA_DB"]) as db:
+        assert db.execute("SELECT count(*) FROM sdk_gaps").fetchone()[0] == sum(statuses.values())
