@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from db.store import Store
+from db.store import CHANGE_SELECT, Store
 from differ import Change
 
 
@@ -46,10 +46,7 @@ class Outbox:
 
     def pending_changes(self, name: str, since: str) -> list[Change]:
         rows = self.db.query(
-            "SELECT c.source_id AS source, s.exchange, c.observed_at, c.kind, c.severity, c.trivial, "
-            "c.similarity, c.code, c.new_code, c.locale, c.section, c.old_section, c.old_message, "
-            "c.new_message FROM changes c JOIN sources s ON s.id = c.source_id "
-            "WHERE c.observed_at >= ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.channel = ? "
+            f"{CHANGE_SELECT} WHERE c.observed_at >= ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.channel = ? "
             "AND d.change_id = c.change_id AND d.observed_at = c.observed_at) ORDER BY c.observed_at, c.id",
             [since, name],
         )

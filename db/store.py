@@ -28,6 +28,12 @@ from db.schema import migrations
 from parsers import Entry
 
 _ENTRY_COLUMNS = "code, message, section, locale, extra"
+# The change log's rows as contract change objects; callers add WHERE and ORDER BY.
+CHANGE_SELECT = (
+    "SELECT c.source_id AS source, s.exchange, c.observed_at, c.kind, c.severity, c.trivial, "
+    "c.similarity, c.code, c.new_code, c.locale, c.section, c.old_section, c.old_message, "
+    "c.new_message FROM changes c JOIN sources s ON s.id = c.source_id"
+)
 _CHANGE_COLUMNS = [
     "change_id",
     "observed_at",
@@ -478,13 +484,7 @@ class Store:
                 clauses.append(clause)
                 params.append(value)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.db.query(
-            "SELECT c.source_id AS source, s.exchange, c.observed_at, c.kind, c.severity, c.trivial, "
-            "c.similarity, c.code, c.new_code, c.locale, c.section, c.old_section, c.old_message, "
-            f"c.new_message FROM changes c JOIN sources s ON s.id = c.source_id {where} "
-            "ORDER BY c.observed_at, c.id",
-            params,
-        )
+        rows = self.db.query(f"{CHANGE_SELECT} {where} ORDER BY c.observed_at, c.id", params)
         return [
             {**row, "trivial": None if row["trivial"] is None else bool(row["trivial"])}
             for row in rows
