@@ -13,11 +13,20 @@ demo: $(VENV)/.installed-base  ## run the whole pipeline offline on bundled page
 test: $(VENV)/.installed-test  ## ruff, mypy --strict, pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	$(MAKE) --no-print-directory typecheck
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-bench  ## benchmarks; results go to bench/README.md
 	$(BIN)/python -m bench
+
+# mypy cannot follow setuptools' package-dir mapping, so it reads the package
+# through a tree of links shaped as installed: build/typecheck/errata/{scraper,…}.
+PACKAGES := cron db differ parsers reports scraper
+typecheck: $(VENV)/.installed-test  ## mypy --strict over the installed shape
+	@rm -rf build/typecheck && mkdir -p build/typecheck/errata
+	@for f in errata/*; do ln -s ../../../$$f build/typecheck/$$f; done
+	@for p in $(PACKAGES); do ln -s ../../../$$p build/typecheck/errata/$$p; done
+	$(BIN)/mypy
 
 serve: $(VENV)/.installed-serve  ## Datasette over errata.db
 	$(BIN)/errata serve
@@ -26,13 +35,17 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Editable: the root folders are mapped into errata.* by a finder, which setuptools
+# announces with an informational warning on every editable install; it is expected.
+EDITABLE := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e
+
 $(VENV)/.installed-base: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(EDITABLE) .
 	touch $@
 
 $(VENV)/.installed-%: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e ".[$*]"
+	$(EDITABLE) ".[$*]"
 	touch $@
 
 clean:
-	rm -rf $(VENV) errata-demo .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build errata-demo .mypy_cache .ruff_cache .pytest_cache

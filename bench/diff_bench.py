@@ -13,9 +13,10 @@ import random
 import statistics
 import time
 
-import differ
+from errata.parsers import Entry
+
 from bench.synthetic import sentence
-from parsers import Entry
+from errata import differ
 
 SIZES = (1_000, 10_000, 100_000)
 

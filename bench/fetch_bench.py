@@ -18,7 +18,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from scraper.localserver import Page, PageServer
+from errata.scraper.localserver import Page, PageServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "okx"
 HOSTS = [f"127.0.0.{n}" for n in range(10, 60)]
@@ -30,7 +30,7 @@ def peak():
         kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     print(f"PEAK_KIB={kib}", file=sys.stderr)
 atexit.register(peak)
-from scraper.cli import main
+from errata.scraper.cli import main
 sys.argv = ["errata", *sys.argv[1:]]
 main()
 """

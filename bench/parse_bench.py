@@ -18,9 +18,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 from selectolax.lexbor import LexborHTMLParser
 
-import parsers
 from bench.harness import paired, peak_rss_kib, write_section
 from bench.slate import build
+from errata import parsers
 
 URL = "https://www.okx.com/docs-v5/en/#"
 SECTIONS = ("error-code-websocket", "error-code-rest-api")

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import differ
+from errata.db import times
+from errata.db.store import FetchRecord, Store
+from errata.parsers import Entry
+from errata.scraper.config import Source
+from errata.scraper.pipeline import derive
+
 from bench.synthetic import sentence
-from db import times
-from db.store import FetchRecord, Store
-from parsers import Entry
-from scraper.config import Source
-from scraper.pipeline import derive
+from errata import differ
 
 SIZES = [
     60,

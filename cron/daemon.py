@@ -24,12 +24,11 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
-
-from cron.triggers import cron_trigger, interval_trigger
-from db.lock import LockTimeout
-from db.times import parse_duration
-from scraper import runner
-from scraper.config import Config, ConfigError, load
+from errata.cron.triggers import cron_trigger, interval_trigger
+from errata.db.lock import LockTimeout
+from errata.db.times import parse_duration
+from errata.scraper import runner
+from errata.scraper.config import Config, ConfigError, load
 
 log = logging.getLogger("errata")
 _RUNNING = threading.Lock()  # held while a run is in progress: shutdown waits for it

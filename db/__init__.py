@@ -1,5 +1,5 @@
 """The versioned SQLite store (sqlite-utils): sources, runs, fetches, revisions, entry versions, changes."""
 
-from db.store import FetchRecord, Revision, SourceRecord, Store, StoreError
+from errata.db.store import FetchRecord, Revision, SourceRecord, Store, StoreError
 
 __all__ = ["FetchRecord", "Revision", "SourceRecord", "Store", "StoreError"]

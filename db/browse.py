@@ -29,10 +29,9 @@ from typing import Any
 from datasette import hookimpl  # type: ignore[import-untyped]
 from datasette.app import Datasette  # type: ignore[import-untyped]
 from datasette.plugins import pm  # type: ignore[import-untyped]
+from errata.db import links
+from errata.db.metadata import DATABASE, metadata, register_functions
 from markupsafe import Markup
-
-from db import links
-from db.metadata import DATABASE, metadata, register_functions
 
 _PLUGIN = "errata"
 

@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from db.links import DATABASE
+from errata.db.links import DATABASE
 
 FEED_SIZE = 100  # entries per Atom feed: the newest changes
 RECENT_DEFAULT = "-30 days"  # recent_changes without a since

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from db.store import CHANGE_SELECT, Store
-from differ import Change
+from errata.db.store import CHANGE_SELECT, Store
+from errata.differ import Change
 
 
 class Outbox:

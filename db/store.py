@@ -21,11 +21,10 @@ from json.encoder import encode_basestring as _quote
 from pathlib import Path
 from typing import Any
 
+from errata.db.schema import migrations
+from errata.parsers import Entry
 from sqlite_utils import Database
 from sqlite_utils.db import Table
-
-from db.schema import migrations
-from parsers import Entry
 
 _ENTRY_COLUMNS = "code, message, section, locale, extra"
 # The change log's rows as contract change objects; callers add WHERE and ORDER BY.

@@ -1,9 +1,9 @@
 """Differ: two revisions in, classified changes out. Pure functions, no I/O."""
 
-from differ.change import KINDS, SEVERITIES, Change, Kind, Severity, severity_rank
-from differ.diff import diff
-from differ.health import duplicates, new_duplicates, suspicion
-from differ.policy import DEFAULT_MAX_REMOVED, DEFAULT_POLICY, SEVERITY_KEYS, Policy
+from errata.differ.change import KINDS, SEVERITIES, Change, Kind, Severity, severity_rank
+from errata.differ.diff import diff
+from errata.differ.health import duplicates, new_duplicates, suspicion
+from errata.differ.policy import DEFAULT_MAX_REMOVED, DEFAULT_POLICY, SEVERITY_KEYS, Policy
 
 __all__ = [
     "DEFAULT_MAX_REMOVED",

@@ -22,10 +22,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from differ.change import Change, Kind
-from differ.policy import DEFAULT_POLICY, Policy
-from differ.wording import is_trivial, normalise, similarity
-from parsers import Entry
+from errata.differ.change import Change, Kind
+from errata.differ.policy import DEFAULT_POLICY, Policy
+from errata.differ.wording import is_trivial, normalise, similarity
+from errata.parsers import Entry
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from differ.policy import DEFAULT_MAX_REMOVED
-from parsers import Entry
+from errata.differ.policy import DEFAULT_MAX_REMOVED
+from errata.parsers import Entry
 
 
 def suspicion(

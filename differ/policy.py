@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from differ.change import SEVERITIES, Kind, Severity
+from errata.differ.change import SEVERITIES, Kind, Severity
 
 # "reworded" is split: a trivial rewording is not the news a redefinition is.
 DEFAULT_SEVERITY: Mapping[str, Severity] = {

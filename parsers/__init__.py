@@ -7,10 +7,10 @@ list``) and the URL's fragment selects the watched section of the page.
 
 from __future__ import annotations
 
-from parsers import generic, sites
-from parsers.document import load
-from parsers.entry import Entry, ParseError
-from parsers.registry import ParserSpec, UnknownParser, get, names, specs
+from errata.parsers import generic, sites
+from errata.parsers.document import load
+from errata.parsers.entry import Entry, ParseError
+from errata.parsers.registry import ParserSpec, UnknownParser, get, names, specs
 
 __all__ = ["Entry", "ParseError", "ParserSpec", "UnknownParser", "get", "names", "parse", "specs"]
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parsers.text import collapse
+from errata.parsers.text import collapse
 
 _CODE_HEADERS: dict[str, int] = {
     **dict.fromkeys(

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from parsers.blocks import Block, Heading, Item, Paragraph, Table
-from parsers.columns import (
+from errata.parsers.blocks import Block, Heading, Item, Paragraph, Table
+from errata.parsers.columns import (
     CODE_SHAPE,
     Columns,
     by_content,
@@ -26,9 +26,9 @@ from parsers.columns import (
     looks_like_code,
     normalise_header,
 )
-from parsers.document import Document
-from parsers.entry import Entry
-from parsers.text import clean_code, script_locale, slug
+from errata.parsers.document import Document
+from errata.parsers.entry import Entry
+from errata.parsers.text import clean_code, script_locale, slug
 
 _MAX_CODE_LENGTH = 64
 _CODE = CODE_SHAPE.pattern

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from parsers import html, markdown
-from parsers.blocks import Block, Heading, Rule
-from parsers.document import Document, Format, sniff_format
-from parsers.entry import Entry, ParseError
-from parsers.extract import ALL_LAYOUTS, Layouts, extract
-from parsers.registry import register
-from parsers.text import script_locale
+from errata.parsers import html, markdown
+from errata.parsers.blocks import Block, Heading, Rule
+from errata.parsers.document import Document, Format, sniff_format
+from errata.parsers.entry import Entry, ParseError
+from errata.parsers.extract import ALL_LAYOUTS, Layouts, extract
+from errata.parsers.registry import register
+from errata.parsers.text import script_locale
 
 
 def read(

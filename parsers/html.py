@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
+from errata.parsers.document import Document
+from errata.parsers.text import heading_text
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-from parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
-from parsers.document import Document
-from parsers.text import heading_text
 
 _LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIP = frozenset(

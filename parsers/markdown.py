@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from parsers import html as html_reader
-from parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
-from parsers.text import CODE_SPAN, heading_text, md_inline
+from errata.parsers import html as html_reader
+from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
+from errata.parsers.text import CODE_SPAN, heading_text, md_inline
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(.*)$")

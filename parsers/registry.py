@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from parsers.document import Document
-from parsers.entry import Entry
+from errata.parsers.document import Document
+from errata.parsers.entry import Entry
 
 ParseFunc = Callable[[Document], list[Entry]]
 

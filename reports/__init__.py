@@ -4,9 +4,9 @@ Renderers are registered by name (``--format``); delivery channels live in
 ``reports.channels``, registered the same way.
 """
 
-from reports import atom, html, jsonout, markdown, slack, text
-from reports.model import Link, Problem, Report
-from reports.registry import formats, render
+from errata.reports import atom, html, jsonout, markdown, slack, text
+from errata.reports.model import Link, Problem, Report
+from errata.reports.registry import formats, render
 
 __all__ = ["Link", "Problem", "Report", "formats", "render"]
 

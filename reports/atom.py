@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from xml.etree import ElementTree as ET
 
-from differ import Change
-from reports.model import Report, message_of, newest_first
-from reports.registry import renderer
-from reports.text import plain
+from errata.differ import Change
+from errata.reports.model import Report, message_of, newest_first
+from errata.reports.registry import renderer
+from errata.reports.text import plain
 
 ATOM = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01T00:00:00Z"

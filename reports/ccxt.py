@@ -51,9 +51,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from differ.category import CATEGORIES, categorize, is_success
-from parsers import Entry
-from reports.escape import markdown_code, markdown_text
+from errata.differ.category import CATEGORIES, categorize, is_success
+from errata.parsers import Entry
+from errata.reports.escape import markdown_code, markdown_text
 
 CCXT_VERSION_CHECKED = "4.5.90"
 

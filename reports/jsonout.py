@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from reports.model import Report
-from reports.registry import renderer
+from errata.reports.model import Report
+from errata.reports.registry import renderer
 
 
 @renderer("json")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from differ import Change
-from reports.escape import markdown_code, markdown_text
+from errata.differ import Change
+from errata.reports.escape import markdown_code, markdown_text
 
 HEADINGS = {
     "added": "Added",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from differ import Change
-from reports.escape import markdown_code, markdown_text
-from reports.model import Problem, Report, by_time, grouped, location
-from reports.registry import renderer
-from reports.worddiff import word_diff
+from errata.differ import Change
+from errata.reports.escape import markdown_code, markdown_text
+from errata.reports.model import Problem, Report, by_time, grouped, location
+from errata.reports.registry import renderer
+from errata.reports.worddiff import word_diff
 
 ICONS = {"high": "🔴", "medium": "🟠", "low": "⚪"}
 

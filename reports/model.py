@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from differ import Change
+from errata.differ import Change
 
 
 @dataclass(frozen=True, slots=True)

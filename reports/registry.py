@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reports.model import Report
+from errata.reports.model import Report
 
 Renderer = Callable[[Report], str]
 _RENDERERS: dict[str, Renderer] = {}

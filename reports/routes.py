@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from differ import Change, severity_rank
+from errata.differ import Change, severity_rank
 
 MODES = ("immediate", "digest")
 DIGESTS = ("daily", "weekly")

@@ -14,9 +14,9 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from differ import Change
-from reports.model import Problem, Report, by_time, grouped, location, message_of
-from reports.registry import renderer
+from errata.differ import Change
+from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
+from errata.reports.registry import renderer
 
 MAX_BLOCKS = 50  # per message
 MAX_SECTION = 3000  # characters of text per section block

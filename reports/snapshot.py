@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urldefrag
 
-from parsers import Entry
-from reports.escape import markdown_text
+from errata.parsers import Entry
+from errata.reports.escape import markdown_text
 
 _PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w./:#@+-]*$")
 

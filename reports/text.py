@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from differ import Change
-from reports.model import Problem, Report, by_time, grouped, location, message_of
-from reports.registry import renderer
+from errata.differ import Change
+from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
+from errata.reports.registry import renderer
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 MARKS = {"high": "[HIGH]", "medium": "[MED] ", "low": "[low] "}

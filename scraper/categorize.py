@@ -13,9 +13,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from db.store import Store
-from differ import category
-from scraper.config import Config
+from errata.db.store import Store
+from errata.differ import category
+from errata.scraper.config import Config
 
 RULES_FINGERPRINT = hashlib.sha256(
     json.dumps(

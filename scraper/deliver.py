@@ -17,16 +17,16 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from db import links, times
-from db.outbox import Outbox
-from db.store import Store
-from differ import Change, category
-from reports import Link, Problem, Report
-from reports.channels import Channel, Context, DeliveryError, SourceState, spec
-from reports.model import Linker, message_of
-from reports.routes import Route
-from reports.snapshot import SourceInfo
-from scraper.config import Config
+from errata.db import links, times
+from errata.db.outbox import Outbox
+from errata.db.store import Store
+from errata.differ import Change, category
+from errata.reports import Link, Problem, Report
+from errata.reports.channels import Channel, Context, DeliveryError, SourceState, spec
+from errata.reports.model import Linker, message_of
+from errata.reports.routes import Route
+from errata.reports.snapshot import SourceInfo
+from errata.scraper.config import Config
 
 log = logging.getLogger("errata")
 MAX_WAIT = 60.0

@@ -15,14 +15,14 @@ from importlib import resources
 from pathlib import Path
 
 import click
+from errata.db import times
+from errata.db.store import Store
+from errata.scraper import pipeline
+from errata.scraper.archive import Archive
+from errata.scraper.config import Config, FetchSettings, Source
+from errata.scraper.localserver import Page, PageServer
 
-import reports
-from db import times
-from db.store import Store
-from scraper import pipeline
-from scraper.archive import Archive
-from scraper.config import Config, FetchSettings, Source
-from scraper.localserver import Page, PageServer
+from errata import reports
 
 # path on the demo server -> (bundled file, content type)
 PAGES = {
@@ -54,7 +54,7 @@ def sources(server: PageServer) -> tuple[Source, ...]:
 
 
 def night_pages(night: str) -> dict[str, Page]:
-    folder = resources.files("scraper") / "demo_pages" / night
+    folder = resources.files("errata.scraper") / "demo_pages" / night
     return {path: Page((folder / name).read_bytes(), kind) for path, (name, kind) in PAGES.items()}
 
 

@@ -30,9 +30,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import stamina
-
-from parsers.document import binary_kind
-from scraper.config import FetchSettings
+from errata.parsers.document import binary_kind
+from errata.scraper.config import FetchSettings
 
 ErrorKind = Literal[
     "timeout", "connect", "http_status", "too_large", "blocked", "bad_content", "redirect"

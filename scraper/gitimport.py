@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from db import times
+from errata.db import times
 
 log = logging.getLogger("errata")
 

@@ -11,12 +11,13 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-import reports
-from db.lock import write_lock
-from db.store import Store
-from scraper import categorize, deliver, pipeline
-from scraper.archive import Archive
-from scraper.config import Config
+from errata.db.lock import write_lock
+from errata.db.store import Store
+from errata.scraper import categorize, deliver, pipeline
+from errata.scraper.archive import Archive
+from errata.scraper.config import Config
+
+from errata import reports
 
 
 def run_once(

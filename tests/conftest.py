@@ -4,8 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from scraper.localserver import PageServer
+from errata.scraper.localserver import PageServer
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-
-from scraper.cli import cli
+from errata.scraper.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ERRATA_SHARED", REPO.parent / "shared"))

@@ -6,11 +6,11 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
-import differ
-import parsers
+from errata.db.store import Store
+
 from bench import diff_bench, store_bench
 from bench.fetch_bench import page as fetch_page
-from db.store import Store
+from errata import differ, parsers
 
 
 def test_store_bench_history_steps(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from scraper.cli import cli
+from errata.scraper.cli import cli
+
 from tests.support import REPO
 
 README = (REPO / "README.md").read_text()
@@ -30,9 +31,9 @@ def test_quickstart_commands_are_the_makefile_targets_ci_uses() -> None:
 
 
 def test_every_config_key_is_documented() -> None:
-    from differ import SEVERITY_KEYS
-    from reports import channels
-    from scraper.config import (
+    from errata.differ import SEVERITY_KEYS
+    from errata.reports import channels
+    from errata.scraper.config import (
         DATASETTE_KEYS,
         FETCH_KEYS,
         HEALTH_KEYS,

@@ -1,5 +1,5 @@
 """Site parsers: small modules that know one documentation site's habits."""
 
-from parsers.sites import kucoin, okx, oxfun, tickdb
+from errata.parsers.sites import kucoin, okx, oxfun, tickdb
 
 __all__ = ["kucoin", "okx", "oxfun", "tickdb"]

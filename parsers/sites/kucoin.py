@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from parsers.document import Document, sniff_format
-from parsers.entry import Entry
-from parsers.extract import TABLES_ONLY
-from parsers.generic import read
-from parsers.registry import register
+from errata.parsers.document import Document, sniff_format
+from errata.parsers.entry import Entry
+from errata.parsers.extract import TABLES_ONLY
+from errata.parsers.generic import read
+from errata.parsers.registry import register
 
 _GLYPH_HEADING = re.compile(r"^(?![ \t]*[#|>`])(?P<text>[^|\n]{1,160}?)#[ \t]*$", re.MULTILINE)
 

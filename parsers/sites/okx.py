@@ -9,12 +9,12 @@ the English and the Chinese half one after the other and drop the
 
 from __future__ import annotations
 
-from parsers import markdown
-from parsers.document import Document, sniff_format
-from parsers.entry import Entry
-from parsers.extract import TABLES_ONLY
-from parsers.generic import read, read_each_language
-from parsers.registry import register
+from errata.parsers import markdown
+from errata.parsers.document import Document, sniff_format
+from errata.parsers.entry import Entry
+from errata.parsers.extract import TABLES_ONLY
+from errata.parsers.generic import read, read_each_language
+from errata.parsers.registry import register
 
 _PREFIX = "error-code-"
 

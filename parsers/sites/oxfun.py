@@ -8,11 +8,11 @@ any vintage of the page.
 
 from __future__ import annotations
 
-from parsers.document import Document
-from parsers.entry import Entry
-from parsers.extract import TABLES_ONLY
-from parsers.generic import read
-from parsers.registry import register
+from errata.parsers.document import Document
+from errata.parsers.entry import Entry
+from errata.parsers.extract import TABLES_ONLY
+from errata.parsers.generic import read
+from errata.parsers.registry import register
 
 _ALIASES = ("error-codes", "websocket-api-error-codes")
 

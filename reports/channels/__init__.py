@@ -1,7 +1,7 @@
 """Delivery channels by name (``channel = "slack"`` in a ``[[notify]]`` block)."""
 
-from reports.channels import files, mail, slack, stdout, webhook
-from reports.channels.base import (
+from errata.reports.channels import files, mail, slack, stdout, webhook
+from errata.reports.channels.base import (
     Channel,
     ChannelSpec,
     Context,

@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from differ import Change
-from parsers import Entry
-from reports.model import Report
-from reports.snapshot import SourceInfo
+from errata.differ import Change
+from errata.parsers import Entry
+from errata.reports.model import Report
+from errata.reports.snapshot import SourceInfo
 
 
 class DeliveryError(Exception):

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from differ import Change
-from reports import atom
-from reports.channels.base import Channel, Context, DeliveryError, channel
-from reports.keepachangelog import render_changelog
-from reports.model import Report
-from reports.snapshot import file_name, render_snapshot
+from errata.differ import Change
+from errata.reports import atom
+from errata.reports.channels.base import Channel, Context, DeliveryError, channel
+from errata.reports.keepachangelog import render_changelog
+from errata.reports.model import Report
+from errata.reports.snapshot import file_name, render_snapshot
 
 FEED_ENTRIES = 200
 

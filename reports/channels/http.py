@@ -7,8 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import httpx
-
-from reports.channels.base import DeliveryError
+from errata.reports.channels.base import DeliveryError
 
 TIMEOUT = httpx.Timeout(15.0, connect=10.0)
 USER_AGENT = "errata-notify"

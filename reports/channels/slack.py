@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from reports import slack
-from reports.channels.base import Channel, Context, channel, secret
-from reports.channels.http import post
-from reports.model import Report
+from errata.reports import slack
+from errata.reports.channels.base import Channel, Context, channel, secret
+from errata.reports.channels.http import post
+from errata.reports.model import Report
 
 
 class SlackChannel:

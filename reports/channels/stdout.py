@@ -6,9 +6,9 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from reports.channels.base import Channel, Context, channel
-from reports.model import Report
-from reports.registry import render
+from errata.reports.channels.base import Channel, Context, channel
+from errata.reports.model import Report
+from errata.reports.registry import render
 
 
 class StdoutChannel:

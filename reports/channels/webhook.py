@@ -16,9 +16,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from reports.channels.base import Channel, Context, channel, optional_secret, secret
-from reports.channels.http import post
-from reports.model import Report
+from errata.reports.channels.base import Channel, Context, channel, optional_secret, secret
+from errata.reports.channels.http import post
+from errata.reports.model import Report
 
 SIGNATURE_HEADER = "X-Errata-Signature-256"
 

@@ -1,7 +1,18 @@
-"""The ``errata`` command line (also ``python -m scraper``): one module per kind of command."""
+"""The ``errata`` command line (also ``python -m errata``): one module per kind of command."""
 
-from scraper.cli import collect, demo, health, notify, parse, read, rebuild, schedule, sdk, serve
-from scraper.cli.app import cli, main
+from errata.scraper.cli import (
+    collect,
+    demo,
+    health,
+    notify,
+    parse,
+    read,
+    rebuild,
+    schedule,
+    sdk,
+    serve,
+)
+from errata.scraper.cli.app import cli, main
 
 __all__ = ["cli", "main"]
 

@@ -21,17 +21,16 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
+from errata.db import times
+from errata.db.lock import LockTimeout, write_lock
+from errata.db.store import Store, StoreError
+from errata.scraper import categorize, pipeline
+from errata.scraper.archive import ArchiveError
+from errata.scraper.config import Config, ConfigError
+from errata.scraper.config import load as load_config
+from errata.scraper.gitimport import GitError
 
-import differ
-import reports
-from db import times
-from db.lock import LockTimeout, write_lock
-from db.store import Store, StoreError
-from scraper import __version__, categorize, pipeline
-from scraper.archive import ArchiveError
-from scraper.config import Config, ConfigError
-from scraper.config import load as load_config
-from scraper.gitimport import GitError
+from errata import __version__, differ, reports
 
 log = logging.getLogger("errata")
 F = TypeVar("F", bound=Callable[..., Any])

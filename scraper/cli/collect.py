@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-import parsers
-from db.store import Store, StoreError
-from differ import Policy
-from scraper import gitimport, pipeline, runner
-from scraper.archive import Archive
-from scraper.cli.app import (
+from errata.db.store import Store, StoreError
+from errata.differ import Policy
+from errata.scraper import gitimport, pipeline, runner
+from errata.scraper.archive import Archive
+from errata.scraper.cli.app import (
     Paths,
     UsageError,
     cli,
@@ -30,7 +28,9 @@ from scraper.cli.app import (
     read_input,
     with_paths,
 )
-from scraper.config import Config, ConfigError, Source, url_problem
+from errata.scraper.config import Config, ConfigError, Source, url_problem
+
+from errata import parsers
 
 log = logging.getLogger("errata")
 

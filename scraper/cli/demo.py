@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from scraper import demo as demo_module
-from scraper.cli.app import cli
+from errata.scraper import demo as demo_module
+from errata.scraper.cli.app import cli
 
 
 @cli.command()

@@ -6,9 +6,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import click
-
-from db import times
-from scraper.cli.app import (
+from errata.db import times
+from errata.scraper.cli.app import (
     EXIT_FAILED,
     Paths,
     UsageError,

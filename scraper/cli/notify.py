@@ -8,13 +8,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import click
+from errata.db import times
+from errata.reports.channels import Context
+from errata.scraper import deliver
+from errata.scraper.cli.app import (
+    EXIT_FAILED,
+    Paths,
+    UsageError,
+    cli,
+    parse_time_option,
+    with_paths,
+)
 
-import differ
-import reports
-from db import times
-from reports.channels import Context
-from scraper import deliver
-from scraper.cli.app import EXIT_FAILED, Paths, UsageError, cli, parse_time_option, with_paths
+from errata import differ, reports
 
 FORMATS = {"md": "markdown", **{name: name for name in reports.formats()}}
 

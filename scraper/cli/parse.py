@@ -6,9 +6,17 @@ import sys
 from pathlib import Path
 
 import click
+from errata.scraper.cli.app import (
+    EXIT_FAILED,
+    UsageError,
+    cli,
+    emit_json,
+    json_option,
+    read_input,
+    table,
+)
 
-import parsers
-from scraper.cli.app import EXIT_FAILED, UsageError, cli, emit_json, json_option, read_input, table
+from errata import parsers
 
 
 @cli.command()

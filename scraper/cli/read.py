@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 import click
-
-import differ
-import reports
-from scraper.cli.app import (
+from errata.scraper.cli.app import (
     Paths,
     UsageError,
     cli,
@@ -19,7 +16,9 @@ from scraper.cli.app import (
     table,
     with_paths,
 )
-from scraper.cli.collect import resolve_source
+from errata.scraper.cli.collect import resolve_source
+
+from errata import differ, reports
 
 
 @cli.command()

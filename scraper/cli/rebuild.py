@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
-
-from reports.escape import markdown_code, markdown_text
-from scraper import pipeline
-from scraper.archive import Archive
-from scraper.cli.app import (
+from errata.reports.escape import markdown_code, markdown_text
+from errata.scraper import pipeline
+from errata.scraper.archive import Archive
+from errata.scraper.cli.app import (
     EXIT_FAILED,
     Paths,
     cli,
@@ -21,8 +20,8 @@ from scraper.cli.app import (
     progress,
     with_paths,
 )
-from scraper.cli.collect import resolve_source
-from scraper.reparse import Reparsed, reparse
+from errata.scraper.cli.collect import resolve_source
+from errata.scraper.reparse import Reparsed, reparse
 
 
 @cli.command("reparse")

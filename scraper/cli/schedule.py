@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import click
-
-from cron import daemon
-from scraper.cli.app import Paths, cli, with_paths
+from errata.cron import daemon
+from errata.scraper.cli.app import Paths, cli, with_paths
 
 
 @cli.command()

@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-
-from db import times
-from db.store import Store
-from reports import ccxt
-from scraper.cli.app import Paths, UsageError, cli, emit_json, json_option, with_paths
-from scraper.config import Config
+from errata.db import times
+from errata.db.store import Store
+from errata.reports import ccxt
+from errata.scraper.cli.app import Paths, UsageError, cli, emit_json, json_option, with_paths
+from errata.scraper.config import Config
 
 TARGETS = click.Choice(["ccxt"])
 
@@ -114,7 +113,7 @@ def gaps(
 
     Stale codes are mapped but no longer documented; those errata saw
     disappear carry the date. Without --map, reads the installed ccxt
-    package (pip install 'errata[ccxt]').
+    package (pip install 'errata-watch[ccxt]').
 
     \b
     Example:

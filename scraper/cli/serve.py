@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from db.links import DATABASE
-from scraper.cli.app import Paths, UsageError, cli, log, with_paths
+from errata.db.links import DATABASE
+from errata.scraper.cli.app import Paths, UsageError, cli, log, with_paths
 
 DEFAULT_PORT = 8001  # Datasette's own default
 _NEEDS = ("datasette", "datasette_atom", "uvicorn")
@@ -46,7 +45,7 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
     exchange_changes, code_history, as_of, search_messages, source_health)
     and Atom feeds (feed.atom, exchange_feed.atom?exchange=okx). Prints the
     URL, then serves until interrupted (Ctrl-C). Needs the serve extra:
-    pip install 'errata[serve]'.
+    pip install 'errata-watch[serve]'.
 
     \b
     Example:
@@ -59,7 +58,7 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
         raise UsageError(f"{path}: no such database (errata run, ingest or demo creates one)")
     with replace(paths, db=path).store():
         pass  # brings the schema up to date, so the views and queries the pages use exist
-    from db.browse import datasette  # after the check: it imports Datasette
+    from errata.db.browse import datasette  # after the check: it imports Datasette
 
     listener = _listen(host, port)
     try:
@@ -73,7 +72,7 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
 def _require_datasette() -> None:
     missing = [name for name in _NEEDS if importlib.util.find_spec(name) is None]
     if missing:
-        raise UsageError(f"errata serve needs {', '.join(missing)}: pip install 'errata[serve]'")
+        raise UsageError(f"errata serve needs {', '.join(missing)}: pip install 'errata-watch[serve]'")
 
 
 def _listen(host: str, port: int) -> socket.socket:

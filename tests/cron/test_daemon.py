@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from errata.cron.daemon import plan
+from errata.cron.triggers import cron_day_of_week, cron_trigger
+from errata.scraper.config import ConfigError, load
+from errata.scraper.localserver import Page, PageServer
 
-from cron.daemon import plan
-from cron.triggers import cron_day_of_week, cron_trigger
-from scraper.config import ConfigError, load
-from scraper.localserver import Page, PageServer
 from tests.support import REPO, fixture_bytes
 
 V1 = "oxfun/v2-websocket-2023-03-14.md"
@@ -96,7 +96,7 @@ def start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     ):
         env.pop(name, None)
     return subprocess.Popen(
-        [sys.executable, "-m", "scraper", *args], env=env, cwd=tmp_path,
+        [sys.executable, "-m", "errata", *args], env=env, cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 

@@ -602,14 +602,14 @@ def test_every_deployment_file_runs_errata() -> None:
     ("name", "argv"), COMMANDS, ids=[f"{name}: errata {' '.join(a)}" for name, a in COMMANDS]
 )
 def test_errata_command_line_is_accepted_by_the_cli(name: str, argv: list[str]) -> None:
-    from scraper.cli import cli
+    from errata.scraper.cli import cli
 
     command = next(arg for arg in argv if not arg.startswith("-"))
     assert command in KNOWN_COMMANDS, f"{name} runs an unexpected command: {argv}"
     if command not in cli.list_commands(None):  # type: ignore[arg-type]
         pytest.skip(f"`errata {command}` is not implemented yet")
     result = subprocess.run(
-        [sys.executable, "-m", "scraper", *argv, "--help"],
+        [sys.executable, "-m", "errata", *argv, "--help"],
         capture_output=True,
         text=True,
         timeout=60,

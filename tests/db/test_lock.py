@@ -4,8 +4,8 @@ import time
 from pathlib import Path
 
 import pytest
+from errata.db.lock import LockTimeout, write_lock
 
-from db.lock import LockTimeout, write_lock
 from tests.support import run_cli
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from errata.db import metadata as meta
+from errata.db.store import FetchRecord, Store
+from errata.reports.atom import entry_id
 
-import differ
-from db import metadata as meta
-from db.store import FetchRecord, Store
-from reports.atom import entry_id
+from errata import differ
 from tests import history
 from tests.support import json_out, run_cli
 
@@ -67,7 +67,7 @@ def run(conn: sqlite3.Connection, name: str, **params: str) -> list[dict[str, An
 
 def visible_tables(path: Path) -> dict[str, list[str]]:
     """What Datasette lists for a visitor (its own hiding rules), with each one's columns."""
-    from db.browse import datasette
+    from errata.db.browse import datasette
 
     database = datasette(path).databases[meta.DATABASE]
 

@@ -4,10 +4,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-
-from db import schema
-from db.store import FetchRecord, SourceRecord, Store, StoreError
-from parsers import Entry
+from errata.db import schema
+from errata.db.store import FetchRecord, SourceRecord, Store, StoreError
+from errata.parsers import Entry
 
 SOURCE = SourceRecord(
     "okx-ws", "okx", "https://www.okx.com/docs-v5/en/#error-code-websocket", "okx"

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pytest
-
-from differ.category import (
+from errata.differ.category import (
     CATEGORIES,
     RANGES,
     RULE_SOURCES,
@@ -25,7 +24,8 @@ from differ.category import (
     is_success,
     validate_overrides,
 )
-from parsers import Entry, parse
+from errata.parsers import Entry, parse
+
 from tests.parsers.test_golden import CASES as GOLDEN_CASES
 from tests.support import fixture_bytes
 

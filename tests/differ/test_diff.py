@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-
-from differ import DEFAULT_POLICY, Change, Policy, diff, new_duplicates, suspicion
-from parsers import Entry
+from errata.differ import DEFAULT_POLICY, Change, Policy, diff, new_duplicates, suspicion
+from errata.parsers import Entry
 
 
 def e(code: str, message: str, section: str = "General", locale: str = "en") -> Entry:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import differ
-from differ import Change
-from parsers import Entry, parse
+from errata.differ import Change
+from errata.parsers import Entry, parse
+
+from errata import differ
 from tests.support import fixture_bytes
 
 

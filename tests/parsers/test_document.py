@@ -3,9 +3,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
-
-from parsers import ParseError, parse
-from parsers.document import decode, load, sniff_format
+from errata.parsers import ParseError, parse
+from errata.parsers.document import decode, load, sniff_format
 
 TABLE_HTML = "<table><tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>{}</td></tr></table>"
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from parsers import Entry, ParseError, UnknownParser, parse
+from errata.parsers import Entry, ParseError, UnknownParser, parse
 
 
 def test_a_heading_per_code_with_message_variants() -> None:

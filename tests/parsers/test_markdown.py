@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from parsers import Entry, parse
+from errata.parsers import Entry, parse
 
 
 def codes(text: str, url: str = "") -> list[tuple[str, str]]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from differ import Change, diff
-from differ.category import categorize
-from parsers import Entry, parse
-from reports import Link, Problem, Report
+from errata.differ import Change, diff
+from errata.differ.category import categorize
+from errata.parsers import Entry, parse
+from errata.reports import Link, Problem, Report
+
 from tests.support import fixture_bytes
 
 HOSTILE = "<!channel> <script>alert(1)</script> [x](http://evil) *bold* &amp; `tick`\r\nBcc: evil@example.com"

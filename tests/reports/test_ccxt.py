@@ -10,9 +10,8 @@ from functools import cache
 from typing import Any
 
 import pytest
-
-from parsers import parse
-from reports.ccxt import (
+from errata.parsers import parse
+from errata.reports.ccxt import (
     CCXT_CLASS,
     CCXT_PARENT,
     Documented,
@@ -30,6 +29,7 @@ from reports.ccxt import (
     parse_map,
     render_export,
 )
+
 from tests.support import fixture_bytes
 
 SEEDS = {
@@ -390,7 +390,7 @@ def test_without_ccxt_the_loader_says_how_to_install_it(monkeypatch: pytest.Monk
 # --- the real ccxt package --------------------------------------------------------
 
 NO_CCXT = (
-    "the optional ccxt package is not installed (pip install 'errata[ccxt]'); "
+    "the optional ccxt package is not installed (pip install 'errata-watch[ccxt]'); "
     "the gap report against ccxt's own exception maps needs it"
 )
 

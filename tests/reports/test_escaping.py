@@ -8,11 +8,12 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from xml.etree import ElementTree as ET
 
-from parsers import Entry
-from reports import Report, render
-from reports.channels.mail import message, subject
-from reports.keepachangelog import render_changelog
-from reports.snapshot import SourceInfo, render_snapshot
+from errata.parsers import Entry
+from errata.reports import Report, render
+from errata.reports.channels.mail import message, subject
+from errata.reports.keepachangelog import render_changelog
+from errata.reports.snapshot import SourceInfo, render_snapshot
+
 from tests.reports.samples import HOSTILE, hostile_changes, report
 
 

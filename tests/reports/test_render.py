@@ -5,10 +5,9 @@ import re
 from dataclasses import replace
 
 import pytest
-
-from differ import Change, diff
-from parsers import Entry
-from reports import Problem, Report, formats, render
+from errata.differ import Change, diff
+from errata.parsers import Entry
+from errata.reports import Problem, Report, formats, render
 
 HOSTILE = "<!channel> <script>alert(1)</script> [x](http://evil) ![i](http://evil/i.png) *bold* _it_ `code`\r\n# heading"
 

@@ -8,7 +8,7 @@ import struct
 import time
 from collections.abc import Callable
 
-from scraper.localserver import Handler, PageServer
+from errata.scraper.localserver import Handler, PageServer
 
 Fault = Callable[[Handler], None]
 

@@ -4,8 +4,7 @@ import gzip
 from pathlib import Path
 
 import pytest
-
-from scraper.archive import Archive, ArchiveError, sha256
+from errata.scraper.archive import Archive, ArchiveError, sha256
 
 
 def test_a_body_is_stored_once_however_often_it_is_put(tmp_path: Path) -> None:

@@ -155,7 +155,7 @@ def test_bad_times_exit_2(env: dict[str, str]) -> None:
 
 def test_python_dash_m_scraper_is_errata() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "scraper", "--help"],
+        [sys.executable, "-m", "errata", "--help"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -165,7 +165,7 @@ def test_python_dash_m_scraper_is_errata() -> None:
 
 
 def test_every_command_help_has_an_example() -> None:
-    from scraper.cli import cli
+    from errata.scraper.cli import cli
 
     for name in cli.list_commands(None):  # type: ignore[arg-type]
         help_text = run_cli([name, "--help"]).stdout

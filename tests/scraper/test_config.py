@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from errata.scraper.config import ConfigError, load
 
-from scraper.config import ConfigError, load
 from tests.support import REPO, run_cli
 
 GOOD = """

@@ -47,7 +47,7 @@ def repo(tmp_path: Path) -> Path:
 
 def command(repo: Path, db: Path, archive: Path) -> list[str]:
     return [
-        sys.executable, "-m", "scraper", "--quiet", "import-git", str(repo), "errors.html",
+        sys.executable, "-m", "errata", "--quiet", "import-git", str(repo), "errors.html",
         "--source", "okx-rest", "--parser", "okx", "--url", "https://www.okx.com/docs-v5/en/",
         "--db", str(db), "--archive", str(archive), "--config", os.devnull,
     ]  # fmt: skip

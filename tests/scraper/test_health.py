@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scraper.localserver import Page, PageServer
+from errata.scraper.localserver import Page, PageServer
+
 from tests.support import json_out, run_cli
 
 PAGE = b"<table><tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>a</td></tr></table>"

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from errata.scraper.config import ConfigError, load
+from errata.scraper.localserver import PageServer
 
-from scraper.config import ConfigError, load
-from scraper.localserver import PageServer
 from tests.support import fixture_path, run_cli
 
 SOURCE = """

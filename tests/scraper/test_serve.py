@@ -21,11 +21,11 @@ from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
+from errata.db import links
+from errata.reports.atom import entry_id
+from errata.scraper.cli import serve as serve_module
 
-import differ
-from db import links
-from reports.atom import entry_id
-from scraper.cli import serve as serve_module
+from errata import differ
 from tests import history
 from tests.support import REPO, json_out, run_cli
 
@@ -38,7 +38,7 @@ def serving(db: Path, env: dict[str, str], log: Path) -> Iterator[str]:
     """Run ``errata serve DB --port 0``; yield the URL it prints once it answers; stop it."""
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "scraper", "serve", str(db), "--host", "127.0.0.1", "--port", "0"],
+            [sys.executable, "-m", "errata", "serve", str(db), "--host", "127.0.0.1", "--port", "0"],
             cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=stderr, text=True,
         )  # fmt: skip
         try:
@@ -207,7 +207,7 @@ def test_without_datasette_it_says_what_to_install(
     result = run_cli(["serve", str(tmp_path / "errata.db")])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "errata: error: errata serve needs errata_no_such_module: pip install 'errata[serve]'"
+        "errata: error: errata serve needs errata_no_such_module: pip install 'errata-watch[serve]'"
     )
 
 

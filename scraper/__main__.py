@@ -1,5 +1,0 @@
-"""``python -m scraper`` is ``errata``."""
-
-from scraper.cli import main
-
-main()
