@@ -13,10 +13,9 @@ import random
 import statistics
 import time
 
-from errata.parsers import Entry
-
 from bench.synthetic import sentence
 from errata import differ
+from errata.parsers import Entry
 
 SIZES = (1_000, 10_000, 100_000)
 

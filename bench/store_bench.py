@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.synthetic import sentence
+from errata import differ
 from errata.db import times
 from errata.db.store import FetchRecord, Store
 from errata.parsers import Entry
 from errata.scraper.config import Source
 from errata.scraper.pipeline import derive
-
-from bench.synthetic import sentence
-from errata import differ
 
 SIZES = [
     60,

@@ -24,11 +24,12 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
+
 from errata.cron.triggers import cron_trigger, interval_trigger
-from errata.db.lock import LockTimeout
 from errata.db.times import parse_duration
+from errata.errors import ConfigError, LockTimeout
 from errata.scraper import runner
-from errata.scraper.config import Config, ConfigError, load
+from errata.scraper.config import Config, load
 
 log = logging.getLogger("errata")
 _RUNNING = threading.Lock()  # held while a run is in progress: shutdown waits for it

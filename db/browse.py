@@ -29,9 +29,10 @@ from typing import Any
 from datasette import hookimpl  # type: ignore[import-untyped]
 from datasette.app import Datasette  # type: ignore[import-untyped]
 from datasette.plugins import pm  # type: ignore[import-untyped]
+from markupsafe import Markup
+
 from errata.db import links
 from errata.db.metadata import DATABASE, metadata, register_functions
-from markupsafe import Markup
 
 _PLUGIN = "errata"
 

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
-class LockTimeout(Exception):
-    """Another process held the write lock for longer than we were willing to wait."""
+from errata.errors import LockTimeout
 
 
 @contextmanager

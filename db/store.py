@@ -21,10 +21,12 @@ from json.encoder import encode_basestring as _quote
 from pathlib import Path
 from typing import Any
 
-from errata.db.schema import migrations
-from errata.parsers import Entry
 from sqlite_utils import Database
 from sqlite_utils.db import Table
+
+from errata.db.schema import migrations
+from errata.errors import StoreError
+from errata.parsers import Entry
 
 _ENTRY_COLUMNS = "code, message, section, locale, extra"
 # The change log's rows as contract change objects; callers add WHERE and ORDER BY.
@@ -48,10 +50,6 @@ _CHANGE_COLUMNS = [
     "old_message",
     "new_message",
 ]
-
-
-class StoreError(Exception):
-    """A request the store refuses, with a message fit for the command line."""
 
 
 @dataclass(frozen=True, slots=True)

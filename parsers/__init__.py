@@ -7,10 +7,11 @@ list``) and the URL's fragment selects the watched section of the page.
 
 from __future__ import annotations
 
+from errata.errors import ParseError, UnknownParser
 from errata.parsers import generic, sites
 from errata.parsers.document import load
-from errata.parsers.entry import Entry, ParseError
-from errata.parsers.registry import ParserSpec, UnknownParser, get, names, specs
+from errata.parsers.entry import Entry
+from errata.parsers.registry import ParserSpec, get, names, specs
 
 __all__ = ["Entry", "ParseError", "ParserSpec", "UnknownParser", "get", "names", "parse", "specs"]
 

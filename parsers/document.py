@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from errata.parsers.entry import ParseError
+from errata.errors import ParseError
 
 Format = Literal["html", "markdown"]
 

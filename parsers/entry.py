@@ -41,19 +41,3 @@ class Entry:
             locale=str(data.get("locale") or "en"),
             extra={str(k): str(v) for k, v in (data.get("extra") or {}).items()},
         )
-
-
-class ParseError(Exception):
-    """A page could not be read as an error-code page.
-
-    Raised for empty or binary input and for a URL fragment that is not on the
-    page. The pipeline treats it as a health problem of the source, never as a
-    page without codes, so it can never turn into a false "removed".
-    """
-
-    def __init__(self, parser: str, where: str, reason: str) -> None:
-        self.parser = parser
-        self.where = where
-        self.reason = reason
-        place = where or "<input>"
-        super().__init__(f"{parser} parser: {place}: {reason}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from errata.errors import ParseError
 from errata.parsers import html, markdown
 from errata.parsers.blocks import Block, Heading, Rule
 from errata.parsers.document import Document, Format, sniff_format
-from errata.parsers.entry import Entry, ParseError
+from errata.parsers.entry import Entry
 from errata.parsers.extract import ALL_LAYOUTS, Layouts, extract
 from errata.parsers.registry import register
 from errata.parsers.text import script_locale

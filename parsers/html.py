@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
 from errata.parsers.document import Document
 from errata.parsers.text import heading_text
-from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIP = frozenset(

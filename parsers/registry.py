@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from errata.errors import UnknownParser
 from errata.parsers.document import Document
 from errata.parsers.entry import Entry
 
@@ -20,15 +21,6 @@ class ParserSpec:
     version: str
     summary: str
     func: ParseFunc
-
-
-class UnknownParser(KeyError):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-    def __str__(self) -> str:
-        return f"unknown parser {self.name!r} (known: {', '.join(names())})"
 
 
 _REGISTRY: dict[str, ParserSpec] = {}
@@ -48,7 +40,7 @@ def get(name: str) -> ParserSpec:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise UnknownParser(name) from None
+        raise UnknownParser(name, names()) from None
 
 
 def names() -> list[str]:

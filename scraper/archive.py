@@ -14,9 +14,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
-
-class ArchiveError(Exception):
-    pass
+from errata.errors import ArchiveError
 
 
 def sha256(body: bytes) -> str:

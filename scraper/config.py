@@ -14,25 +14,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
+from errata import __version__, parsers
 from errata.cron.triggers import cron_trigger
 from errata.db.store import SourceRecord
 from errata.db.times import parse_duration
 from errata.differ import DEFAULT_POLICY, SEVERITIES, Policy
 from errata.differ.category import validate_overrides
+from errata.errors import ConfigError
 from errata.reports import channels, formats
 from errata.reports.routes import DIGESTS, MODES, Route
-
-from errata import __version__, parsers
 
 DEFAULT_USER_AGENT = (
     f"errata/{__version__} (error-code change tracker; +https://pypi.org/project/errata-watch/)"
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-
-
-class ConfigError(Exception):
-    """Bad configuration; the message is the one line the user sees."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,9 @@ from errata.db import links, times
 from errata.db.outbox import Outbox
 from errata.db.store import Store
 from errata.differ import Change, category
+from errata.errors import DeliveryError
 from errata.reports import Link, Problem, Report
-from errata.reports.channels import Channel, Context, DeliveryError, SourceState, spec
+from errata.reports.channels import Channel, Context, SourceState, spec
 from errata.reports.model import Linker, message_of
 from errata.reports.routes import Route
 from errata.reports.snapshot import SourceInfo

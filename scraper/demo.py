@@ -15,14 +15,14 @@ from importlib import resources
 from pathlib import Path
 
 import click
+
+from errata import reports
 from errata.db import times
 from errata.db.store import Store
 from errata.scraper import pipeline
 from errata.scraper.archive import Archive
 from errata.scraper.config import Config, FetchSettings, Source
 from errata.scraper.localserver import Page, PageServer
-
-from errata import reports
 
 # path on the demo server -> (bundled file, content type)
 PAGES = {

@@ -25,17 +25,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Literal
 from urllib.parse import urlsplit
 
 import httpx
 import stamina
+
+from errata.errors import FetchError, FetchErrorKind
 from errata.parsers.document import binary_kind
 from errata.scraper.config import FetchSettings
 
-ErrorKind = Literal[
-    "timeout", "connect", "http_status", "too_large", "blocked", "bad_content", "redirect"
-]
+ErrorKind = FetchErrorKind
 MAX_REDIRECTS = 5
 _PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
 _PEEK = 256 * 1024  # how much of an error page is read, to recognise a challenge
@@ -49,20 +48,6 @@ _CHALLENGE = re.compile(
 _WEAK_CHALLENGE = re.compile(
     rb"please (?:turn on|enable) javascript|captcha|are you a robot", re.IGNORECASE
 )
-
-
-class FetchError(Exception):
-    def __init__(
-        self,
-        kind: ErrorKind,
-        message: str,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.status = status
-        self.retry_after = retry_after  # seconds the server asked us to wait
 
 
 class _Transient(Exception):

@@ -14,12 +14,9 @@ from datetime import datetime
 from pathlib import Path
 
 from errata.db import times
+from errata.errors import GitError
 
 log = logging.getLogger("errata")
-
-
-class GitError(Exception):
-    """The repository or the file cannot be read; the message is one line for the user."""
 
 
 @dataclass(frozen=True, slots=True)

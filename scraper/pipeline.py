@@ -19,15 +19,15 @@ from dataclasses import dataclass, field, replace
 from email.message import Message
 from typing import Literal
 
+from errata import differ, parsers
 from errata.db import times
 from errata.db.outbox import Outbox
-from errata.db.store import FetchRecord, Store, StoreError, digest
+from errata.db.store import FetchRecord, Store, digest
 from errata.differ import Change, Policy
+from errata.errors import StoreError
 from errata.scraper.archive import Archive
 from errata.scraper.config import Config, Page, Source
 from errata.scraper.fetch import FetchResult, Validators, fetch_all
-
-from errata import differ, parsers
 
 log = logging.getLogger("errata")
 

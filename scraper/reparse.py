@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from errata import differ, parsers
 from errata.db.store import Store
 from errata.differ import Change, Policy
 from errata.scraper.archive import Archive
 from errata.scraper.config import Source
 from errata.scraper.pipeline import derive, parse_page
-
-from errata import differ, parsers
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,12 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from errata import reports
 from errata.db.lock import write_lock
 from errata.db.store import Store
 from errata.scraper import categorize, deliver, pipeline
 from errata.scraper.archive import Archive
 from errata.scraper.config import Config
-
-from errata import reports
 
 
 def run_once(

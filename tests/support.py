@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+
 from errata.scraper.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]

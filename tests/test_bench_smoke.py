@@ -6,11 +6,10 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
-from errata.db.store import Store
-
 from bench import diff_bench, store_bench
 from bench.fetch_bench import page as fetch_page
 from errata import differ, parsers
+from errata.db.store import Store
 
 
 def test_store_bench_history_steps(tmp_path: Path) -> None:

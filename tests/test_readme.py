@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from errata.scraper.cli import cli
-
 from tests.support import REPO
 
 README = (REPO / "README.md").read_text()

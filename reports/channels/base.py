@@ -12,23 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from errata.differ import Change
+from errata.errors import DeliveryError
 from errata.parsers import Entry
 from errata.reports.model import Report
 from errata.reports.snapshot import SourceInfo
-
-
-class DeliveryError(Exception):
-    """A message did not get through. The text never holds a secret (no webhook URL, no password).
-
-    ``transient`` failures (timeouts, 5xx, 429) are worth retrying with backoff;
-    permanent ones (a missing secret, 4xx) fail the delivery at once, and the
-    changes stay pending for the next run either way.
-    """
-
-    def __init__(self, message: str, *, transient: bool = True, retry_after: float | None = None):
-        super().__init__(message)
-        self.transient = transient
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True, slots=True)

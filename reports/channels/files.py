@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from errata.differ import Change
+from errata.errors import DeliveryError
 from errata.reports import atom
-from errata.reports.channels.base import Channel, Context, DeliveryError, channel
+from errata.reports.channels.base import Channel, Context, channel
 from errata.reports.keepachangelog import render_changelog
 from errata.reports.model import Report
 from errata.reports.snapshot import file_name, render_snapshot

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import httpx
-from errata.reports.channels.base import DeliveryError
+
+from errata.errors import DeliveryError
 
 TIMEOUT = httpx.Timeout(15.0, connect=10.0)
 USER_AGENT = "errata-notify"

@@ -15,8 +15,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+from errata.errors import DeliveryError
 from errata.reports import html, text
-from errata.reports.channels.base import Channel, Context, DeliveryError, channel, optional_secret
+from errata.reports.channels.base import Channel, Context, channel, optional_secret
 from errata.reports.model import Report
 
 _FLAT = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")

@@ -1,9 +1,10 @@
 """The ``errata`` group and what its commands share: options, errors, output.
 
 Data goes to stdout (a table or Markdown for people, exactly one JSON document
-with ``--json``); logs and errors go to stderr. Exit codes: 0 success, 1 some
-sources failed, 2 bad usage or configuration, 3 a change at or above
-``--fail-on`` was found, 75 another process holds the database's write lock.
+with ``--json``); logs and errors go to stderr. Errors are ``errata.errors``
+classes, each carrying its exit code: 0 success, 1 some sources failed, 2 bad
+usage or configuration, 3 a change at or above ``--fail-on`` was found, 75
+another process holds the database's write lock.
 """
 
 from __future__ import annotations
@@ -21,58 +22,40 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import click
-from errata.db import times
-from errata.db.lock import LockTimeout, write_lock
-from errata.db.store import Store, StoreError
-from errata.scraper import categorize, pipeline
-from errata.scraper.archive import ArchiveError
-from errata.scraper.config import Config, ConfigError
-from errata.scraper.config import load as load_config
-from errata.scraper.gitimport import GitError
 
 from errata import __version__, differ, reports
+from errata.db import times
+from errata.db.lock import write_lock
+from errata.db.store import Store
+from errata.errors import EXIT_FAIL_ON, EXIT_FAILED, ErrataError, UsageError
+from errata.scraper import categorize, pipeline
+from errata.scraper.config import Config
+from errata.scraper.config import load as load_config
 
 log = logging.getLogger("errata")
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_FAIL_ON = 3
-EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
+class _Shown(click.ClickException):
+    """An ``ErrataError`` as click shows it: one line on stderr, the error's own exit code."""
 
-class UsageError(click.ClickException):
-    """Bad usage or configuration: one line on stderr, exit 2."""
-
-    exit_code = EXIT_USAGE
+    def __init__(self, error: ErrataError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click declares it a class variable
 
     def show(self, file: Any = None) -> None:
         click.echo(f"errata: error: {self.format_message()}", file=file, err=file is None)
 
 
-class Failed(UsageError):
-    """The command ran into a problem with its data (a corrupt archive, say): exit 1."""
-
-    exit_code = EXIT_FAILED
-
-
-class Locked(UsageError):
-    exit_code = EXIT_LOCKED
-
-
 class _Errata(click.Group):
-    """Turns the domain's refusals into one-line errors with the contract's exit codes."""
+    """Every ``ErrataError`` becomes one line on stderr and the exit code its class carries."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (ConfigError, StoreError, GitError) as error:
-            raise UsageError(str(error)) from None
-        except ArchiveError as error:
-            raise Failed(str(error)) from None
-        except LockTimeout as error:
-            raise Locked(str(error)) from None
+        except ErrataError as error:
+            raise _Shown(error) from None
 
 
 @click.group(

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-from errata.db.store import Store, StoreError
+
+from errata import parsers
+from errata.db.store import Store
 from errata.differ import Policy
+from errata.errors import ConfigError, StoreError, UsageError
 from errata.scraper import gitimport, pipeline, runner
 from errata.scraper.archive import Archive
 from errata.scraper.cli.app import (
     Paths,
-    UsageError,
     cli,
     exit_code,
     fail_on_option,
@@ -28,9 +30,7 @@ from errata.scraper.cli.app import (
     read_input,
     with_paths,
 )
-from errata.scraper.config import Config, ConfigError, Source, url_problem
-
-from errata import parsers
+from errata.scraper.config import Config, Source, url_problem
 
 log = logging.getLogger("errata")
 

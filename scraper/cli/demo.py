@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
 from errata.scraper import demo as demo_module
 from errata.scraper.cli.app import cli
 

@@ -6,17 +6,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import click
+
 from errata.db import times
-from errata.scraper.cli.app import (
-    EXIT_FAILED,
-    Paths,
-    UsageError,
-    cli,
-    emit_json,
-    json_option,
-    table,
-    with_paths,
-)
+from errata.errors import EXIT_FAILED, UsageError
+from errata.scraper.cli.app import Paths, cli, emit_json, json_option, table, with_paths
 
 
 @cli.command()

@@ -8,19 +8,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import click
-from errata.db import times
-from errata.reports.channels import Context
-from errata.scraper import deliver
-from errata.scraper.cli.app import (
-    EXIT_FAILED,
-    Paths,
-    UsageError,
-    cli,
-    parse_time_option,
-    with_paths,
-)
 
 from errata import differ, reports
+from errata.db import times
+from errata.errors import EXIT_FAILED, UsageError
+from errata.reports.channels import Context
+from errata.scraper import deliver
+from errata.scraper.cli.app import Paths, cli, parse_time_option, with_paths
 
 FORMATS = {"md": "markdown", **{name: name for name in reports.formats()}}
 

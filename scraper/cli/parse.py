@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+
+from errata import parsers
 from errata.scraper.cli.app import (
-    EXIT_FAILED,
-    UsageError,
     cli,
     emit_json,
     json_option,
     read_input,
     table,
 )
-
-from errata import parsers
 
 
 @cli.command()
@@ -52,13 +49,7 @@ def parse(file: Path, parser_name: str, url: str, locale: str, as_json: bool) ->
             )
         return
     content = read_input(file)
-    try:
-        entries = parsers.parse(parser_name, content, url, locale=locale, where=str(file))
-    except parsers.UnknownParser as error:
-        raise UsageError(str(error)) from None
-    except parsers.ParseError as error:
-        click.echo(f"errata: {error}", err=True)
-        sys.exit(EXIT_FAILED)
+    entries = parsers.parse(parser_name, content, url, locale=locale, where=str(file))
     if as_json:
         emit_json([e.to_dict() for e in entries])
         return

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 import click
+
+from errata import differ, reports
+from errata.errors import UsageError
 from errata.scraper.cli.app import (
     Paths,
-    UsageError,
     cli,
     emit_json,
     json_option,
@@ -17,8 +19,6 @@ from errata.scraper.cli.app import (
     with_paths,
 )
 from errata.scraper.cli.collect import resolve_source
-
-from errata import differ, reports
 
 
 @cli.command()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
+
+from errata.errors import EXIT_FAILED
 from errata.reports.escape import markdown_code, markdown_text
 from errata.scraper import pipeline
 from errata.scraper.archive import Archive
 from errata.scraper.cli.app import (
-    EXIT_FAILED,
     Paths,
     cli,
     emit_json,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+
 from errata.cron import daemon
 from errata.scraper.cli.app import Paths, cli, with_paths
 

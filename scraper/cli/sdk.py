@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
+
 from errata.db import times
 from errata.db.store import Store
+from errata.errors import UsageError
 from errata.reports import ccxt
-from errata.scraper.cli.app import Paths, UsageError, cli, emit_json, json_option, with_paths
+from errata.scraper.cli.app import Paths, cli, emit_json, json_option, with_paths
 from errata.scraper.config import Config
 
 TARGETS = click.Choice(["ccxt"])

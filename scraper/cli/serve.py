@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from errata.db.links import DATABASE
-from errata.scraper.cli.app import Paths, UsageError, cli, log, with_paths
+from errata.errors import UsageError
+from errata.scraper.cli.app import Paths, cli, log, with_paths
 
 DEFAULT_PORT = 8001  # Datasette's own default
 _NEEDS = ("datasette", "datasette_atom", "uvicorn")
@@ -72,7 +74,9 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
 def _require_datasette() -> None:
     missing = [name for name in _NEEDS if importlib.util.find_spec(name) is None]
     if missing:
-        raise UsageError(f"errata serve needs {', '.join(missing)}: pip install 'errata-watch[serve]'")
+        raise UsageError(
+            f"errata serve needs {', '.join(missing)}: pip install 'errata-watch[serve]'"
+        )
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from errata.cron.daemon import plan
 from errata.cron.triggers import cron_day_of_week, cron_trigger
-from errata.scraper.config import ConfigError, load
+from errata.errors import ConfigError
+from errata.scraper.config import load
 from errata.scraper.localserver import Page, PageServer
-
 from tests.support import REPO, fixture_bytes
 
 V1 = "oxfun/v2-websocket-2023-03-14.md"

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from datasette.utils import tilde_encode as datasette_tilde_encode
+
 from errata.db import links
 
 BASE = "https://errata.example.com"

@@ -4,8 +4,9 @@ import time
 from pathlib import Path
 
 import pytest
-from errata.db.lock import LockTimeout, write_lock
 
+from errata.db.lock import write_lock
+from errata.errors import LockTimeout
 from tests.support import run_cli
 
 

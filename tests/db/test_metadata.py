@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from errata import differ
 from errata.db import metadata as meta
 from errata.db.store import FetchRecord, Store
 from errata.reports.atom import entry_id
-
-from errata import differ
 from tests import history
 from tests.support import json_out, run_cli
 

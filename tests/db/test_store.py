@@ -4,8 +4,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+
 from errata.db import schema
-from errata.db.store import FetchRecord, SourceRecord, Store, StoreError
+from errata.db.store import FetchRecord, SourceRecord, Store
+from errata.errors import StoreError
 from errata.parsers import Entry
 
 SOURCE = SourceRecord(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pytest
+
 from errata.differ.category import (
     CATEGORIES,
     RANGES,
@@ -25,7 +26,6 @@ from errata.differ.category import (
     validate_overrides,
 )
 from errata.parsers import Entry, parse
-
 from tests.parsers.test_golden import CASES as GOLDEN_CASES
 from tests.support import fixture_bytes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+
 from errata.differ import DEFAULT_POLICY, Change, Policy, diff, new_duplicates, suspicion
 from errata.parsers import Entry
 

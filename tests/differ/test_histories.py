@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from errata import differ
 from errata.differ import Change
 from errata.parsers import Entry, parse
-
-from errata import differ
 from tests.support import fixture_bytes
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import codecs
 
 import pytest
+
 from errata.parsers import ParseError, parse
 from errata.parsers.document import decode, load, sniff_format
 

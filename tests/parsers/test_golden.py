@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from errata.parsers import parse
 from errata.parsers.text import slug
-
 from tests.support import fixture_bytes
 
 GOLDEN = Path(__file__).with_name("golden")

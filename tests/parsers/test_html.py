@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from errata.parsers import Entry, parse
 
+from errata.parsers import Entry, parse
 from tests.support import fixture_bytes
 
 

@@ -6,10 +6,10 @@ import contextlib
 import time
 
 import pytest
-from errata.parsers import Entry, ParseError, names, parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from errata.parsers import Entry, ParseError, names, parse
 from tests.support import fixture_bytes
 
 PARSERS = names()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from errata.parsers.text import collapse, heading_text, md_inline, script_locale, slug
 
 

@@ -8,7 +8,6 @@ from errata.differ import Change, diff
 from errata.differ.category import categorize
 from errata.parsers import Entry, parse
 from errata.reports import Link, Problem, Report
-
 from tests.support import fixture_bytes
 
 HOSTILE = "<!channel> <script>alert(1)</script> [x](http://evil) *bold* &amp; `tick`\r\nBcc: evil@example.com"

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+
 from errata.parsers import parse
 from errata.reports.ccxt import (
     CCXT_CLASS,
@@ -29,7 +30,6 @@ from errata.reports.ccxt import (
     parse_map,
     render_export,
 )
-
 from tests.support import fixture_bytes
 
 SEEDS = {

@@ -13,7 +13,6 @@ from errata.reports import Report, render
 from errata.reports.channels.mail import message, subject
 from errata.reports.keepachangelog import render_changelog
 from errata.reports.snapshot import SourceInfo, render_snapshot
-
 from tests.reports.samples import HOSTILE, hostile_changes, report
 
 

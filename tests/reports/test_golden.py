@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from errata.parsers import parse
 from errata.reports import render
 from errata.reports.keepachangelog import render_changelog
 from errata.reports.snapshot import SourceInfo, render_snapshot
-
 from tests.reports.samples import real_changes, report
 from tests.support import fixture_bytes
 

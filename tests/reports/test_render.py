@@ -5,6 +5,7 @@ import re
 from dataclasses import replace
 
 import pytest
+
 from errata.differ import Change, diff
 from errata.parsers import Entry
 from errata.reports import Problem, Report, formats, render

@@ -4,7 +4,9 @@ import gzip
 from pathlib import Path
 
 import pytest
-from errata.scraper.archive import Archive, ArchiveError, sha256
+
+from errata.errors import ArchiveError
+from errata.scraper.archive import Archive, sha256
 
 
 def test_a_body_is_stored_once_however_often_it_is_put(tmp_path: Path) -> None:

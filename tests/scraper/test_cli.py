@@ -63,7 +63,8 @@ def test_parse_errors(tmp_path: Path) -> None:
     page = tmp_path / "file.pdf"
     page.write_bytes(b"%PDF-1.4 ...")
     bad = run_cli(["parse", str(page), "--parser", "auto"])
-    assert bad.exit_code == 1 and f"auto parser: {page}: the content is a PDF file" in bad.stderr
+    assert bad.exit_code == 2 and len(bad.stderr.splitlines()) == 1
+    assert bad.stderr.startswith(f"errata: error: auto parser: {page}: the content is a PDF file")
     unknown = run_cli(["parse", str(page), "--parser", "nope"])
     assert unknown.exit_code == 2 and "unknown parser 'nope'" in unknown.stderr
     missing = run_cli(["parse", str(tmp_path / "absent.md"), "--parser", "auto"])

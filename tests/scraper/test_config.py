@@ -3,8 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from errata.scraper.config import ConfigError, load
 
+from errata.errors import ConfigError
+from errata.scraper.config import load
 from tests.support import REPO, run_cli
 
 GOOD = """

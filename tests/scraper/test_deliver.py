@@ -11,7 +11,6 @@ from errata.db.store import Store
 from errata.scraper.config import load
 from errata.scraper.deliver import deliver
 from errata.scraper.localserver import Page, PageServer
-
 from tests.scraper.test_run import EXPECTED, V1, V2
 from tests.support import fixture_bytes, fixture_path, json_out, run_cli
 

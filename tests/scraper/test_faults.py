@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from errata.scraper.localserver import Page
 
+from errata.scraper.localserver import Page
 from tests.scraper import faults
 from tests.scraper.faults import FaultServer
 from tests.support import fixture_bytes, run_cli

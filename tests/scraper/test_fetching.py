@@ -9,12 +9,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+
+from errata import parsers
 from errata.parsers import registry
 from errata.scraper.config import FetchSettings
 from errata.scraper.fetch import fetch_all
 from errata.scraper.localserver import Handler, Page
-
-from errata import parsers
 from tests.scraper.faults import FaultServer
 from tests.support import json_out, run_cli
 

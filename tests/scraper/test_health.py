@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from errata.scraper.localserver import Page, PageServer
-
 from tests.support import json_out, run_cli
 
 PAGE = b"<table><tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>a</td></tr></table>"

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from errata.scraper.localserver import Page, PageServer
 
+from errata.scraper.localserver import Page, PageServer
 from tests.support import fixture_path, json_out, run_cli
 
 OPNX_V1, OPNX_V2 = "oxfun/v2-websocket-2023-03-14.md", "oxfun/v2-websocket-2023-07-27.md"

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from errata.scraper.config import ConfigError, load
-from errata.scraper.localserver import PageServer
 
+from errata.errors import ConfigError
+from errata.scraper.config import load
+from errata.scraper.localserver import PageServer
 from tests.support import fixture_path, run_cli
 
 SOURCE = """

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from errata.parsers import registry
-from errata.parsers.document import Document
 
 from errata import parsers
+from errata.parsers import registry
+from errata.parsers.document import Document
 from tests.support import fixture_path, json_out, run_cli
 
 V1 = "oxfun/v2-websocket-2023-03-14.md"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from errata.scraper.localserver import Page, PageServer
 
+from errata.scraper.localserver import Page, PageServer
 from tests.support import fixture_bytes, json_out, run_cli
 
 V1 = "oxfun/v2-websocket-2023-03-14.md"

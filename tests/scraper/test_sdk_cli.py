@@ -102,7 +102,8 @@ def test_gaps_errors_are_one_line_and_exit_2(tmp_path: Path, env: dict[str, str]
 
 def test_gaps_against_the_installed_ccxt(tmp_path: Path, env: dict[str, str]) -> None:
     pytest.importorskip(
-        "ccxt", reason="the optional ccxt package is not installed (pip install 'errata-watch[ccxt]')"
+        "ccxt",
+        reason="the optional ccxt package is not installed (pip install 'errata-watch[ccxt]')",
     )
     history(tmp_path, env)
     report = json_out(run_cli(["gaps", "ccxt", "--exchange", "kucoin", "--json"], env))

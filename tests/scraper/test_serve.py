@@ -21,11 +21,11 @@ from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
+
+from errata import differ
 from errata.db import links
 from errata.reports.atom import entry_id
 from errata.scraper.cli import serve as serve_module
-
-from errata import differ
 from tests import history
 from tests.support import REPO, json_out, run_cli
 

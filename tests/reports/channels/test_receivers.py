@@ -16,14 +16,15 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
 from errata.differ import Change, diff
 from errata.differ.category import CATEGORIES
+from errata.errors import DeliveryError
 from errata.parsers import Entry
 from errata.reports import Report
-from errata.reports.channels import Context, DeliveryError, spec
+from errata.reports.channels import Context, spec
 from errata.reports.slack import MAX_BLOCKS, MAX_SECTION
 from errata.scraper.localserver import PageServer
-
 from tests.reports.samples import real_changes, report, stamped
 
 
