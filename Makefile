@@ -16,7 +16,7 @@ test: $(VENV)/.installed-test  ## ruff, mypy --strict, pytest
 	$(MAKE) --no-print-directory typecheck
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-bench  ## benchmarks; results go to bench/README.md
+bench: $(VENV)/.installed-test $(VENV)/.installed-bench  ## benchmarks; results go to bench/README.md
 	$(BIN)/python -m bench
 
 # mypy cannot follow setuptools' package-dir mapping, so it reads the package

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import diff_bench, fetch_bench, parse_bench, store_bench
+from bench import diff_bench, fetch_bench, parse_bench, peer_bench, store_bench
 from bench.harness import write_section
 
 BENCHMARKS = {
@@ -10,6 +10,7 @@ BENCHMARKS = {
     "diff": diff_bench.main,
     "fetch": fetch_bench.main,
     "store": store_bench.main,
+    "peer": peer_bench.main,
 }
 
 
