@@ -24,6 +24,7 @@ import pytest
 
 from errata import differ
 from errata.db import links
+from errata.db.links import DATABASE
 from errata.reports.atom import entry_id
 from errata.scraper.cli import serve as serve_module
 from tests import history
@@ -35,7 +36,7 @@ STARTUP = 15.0  # seconds; a start takes about one
 
 @contextmanager
 def serving(db: Path, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Run ``errata serve DB --port 0``; yield the URL it prints once it answers; stop it."""
+    """Run ``errata serve DB --port 0``; once it answers, yield its database's URL; stop it."""
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "errata", "serve", str(db), "--host", "127.0.0.1", "--port", "0"],
@@ -59,9 +60,9 @@ def _announced_url(process: subprocess.Popen[str], log: Path) -> str:
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], STARTUP)
     line = process.stdout.readline() if ready else ""
-    match = re.fullmatch(r"errata: serving (http://127\.0\.0\.1:\d+/errata)\n", line)
+    match = re.fullmatch(r"errata: serving (http://127\.0\.0\.1:\d+/)\n", line)
     assert match, f"no URL on stdout ({line!r}); stderr:\n{log.read_text()}"
-    return match.group(1)
+    return match.group(1) + DATABASE
 
 
 def _wait_until_answering(url: str, process: subprocess.Popen[str], log: Path) -> None:
