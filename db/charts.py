@@ -40,6 +40,9 @@ GROUP BY exchange, category ORDER BY exchange, codes DESC"""
 
 _EXCHANGES = "SELECT DISTINCT exchange FROM sources ORDER BY exchange"
 _YEARS = {"format": "%b %Y", "labelOverlap": True}
+# vega-embed's options, read from the spec: SVG (marks a test can count, crisp in
+# screenshots) and no action menu (its "open in editor" would leave the site).
+_EMBED = {"renderer": "svg", "actions": False}
 
 
 def _codes_spec() -> dict[str, Any]:
@@ -89,7 +92,8 @@ def _categories_spec() -> dict[str, Any]:
 def charts() -> dict[str, dict[str, Any]]:
     """Every chart by slug (the slug is also its element id on a page)."""
 
-    def chart(title: str, query: str, display: dict[str, Any]) -> dict[str, Any]:
+    def chart(title: str, query: str, spec: dict[str, Any]) -> dict[str, Any]:
+        display = {**spec, "usermeta": {"embedOptions": _EMBED}}
         return {"title": title, "db": DATABASE, "query": query.strip(), "library": "vega-lite", "display": display}  # fmt: skip
 
     return {

@@ -277,6 +277,7 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
             "revision_id",
         ],
         {
+            "title": "Change log",
             "sort_desc": "observed_at",
             "facets": ["exchange", "source_id", "kind", "severity", "locale"],
         },

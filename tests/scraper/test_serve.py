@@ -188,6 +188,14 @@ def test_errata_serve_end_to_end(tmp_path: Path) -> None:
             source_page.status_code == 200 and "https://docs.kucoin.com/#errors" in source_page.text
         )
 
+        home = client.get(f"{root}/")
+        assert home.status_code == 200 and "errata accept tickdb" in home.text
+        exchange = client.get(links.exchange_page_url(root, "kucoin"))
+        assert exchange.status_code == 200 and "https://docs.kucoin.com/#errors" in exchange.text
+        assert client.get(links.exchange_page_url(root, "binance")).status_code == 404
+        charts = client.get(links.charts_url(root, "kucoin"))
+        assert charts.status_code == 200 and "Codes documented per exchange" in charts.text
+
         refused = client.get(f"{url}.json", params={"sql": "DELETE FROM changes"})
         assert refused.status_code == 400
         [database] = client.get(f"{root}/-/databases.json").json()
