@@ -15,6 +15,8 @@ The shapes (values are percent-encoded, see ``_query``)::
     {base}/errata/exchange_changes?exchange={exchange}&since={time}
     {base}/errata/feed.atom
     {base}/errata/exchange_feed.atom?exchange={exchange}
+    {base}/-/exchanges/{exchange, percent-encoded}     (errata's page per exchange)
+    {base}/-/dashboards/errata                         (the charts over time)
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 DATABASE = "errata"  # the database's name in Datasette, whatever the file is called
+DASHBOARD = "errata"  # the charts' dashboard in datasette-dashboards
 
 
 def change_url(base_url: str, change_id: str, observed_at: str) -> str:
@@ -53,6 +56,17 @@ def feed_url(base_url: str, exchange: str | None = None) -> str:
     if exchange is None:
         return f"{_root(base_url)}/feed.atom"
     return _page(base_url, "exchange_feed.atom", {"exchange": exchange})
+
+
+def exchange_page_url(base_url: str, exchange: str) -> str:
+    """errata's page for one exchange: its health, codes by category, charts and changes."""
+    return f"{base_url.rstrip('/')}/-/exchanges/{quote(exchange, safe='')}"
+
+
+def charts_url(base_url: str, exchange: str = "") -> str:
+    """The charts over time (a datasette-dashboards dashboard), optionally for one exchange."""
+    page = f"{base_url.rstrip('/')}/-/dashboards/{DASHBOARD}"
+    return f"{page}?{_query({'exchange': exchange})}" if exchange else page
 
 
 def tilde_encode(value: str) -> str:

@@ -6,6 +6,10 @@ document ``errata serve`` hands to Datasette. It is plain data and SQL, with
 no Datasette import, so a test can run every canned query on a real store
 with ``sqlite3``.
 
+Every canned query hides its SQL (a visitor comes for the answer; "Show
+SQL" is one click away), and the charts' dashboard (``db/charts.py``) rides
+along under ``plugins``.
+
 Every table, view and column a visitor sees is described here;
 tests/db/test_metadata.py fails when a migration adds one without a
 description, so the pages never grow unexplained columns.
@@ -30,6 +34,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from errata.db import charts
 from errata.db.links import DATABASE
 
 FEED_SIZE = 100  # entries per Atom feed: the newest changes
@@ -272,6 +277,7 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
             "revision_id",
         ],
         {
+            "title": "Change log",
             "sort_desc": "observed_at",
             "facets": ["exchange", "source_id", "kind", "severity", "locale"],
         },
@@ -349,6 +355,30 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
             ("checked_at", "When that gap report was recorded; empty if none was."),
         ],
         {"facets": ["exchange", "category"]},
+    ),
+    "codes_over_time": (
+        "How many codes each exchange documented, at every moment one of its pages was read "
+        "in a new state (the series behind the codes chart).",
+        [
+            "exchange",
+            ("observed_at", "When one of the exchange's pages was read in a new state (UTC)."),
+            (
+                "codes",
+                "Distinct codes its sources documented then, each in the source's own locale.",
+            ),
+        ],
+        {"facets": ["exchange"]},
+    ),
+    "changes_per_week": (
+        "How many changes of each kind each exchange had, week by week (the series behind "
+        "the changes chart).",
+        [
+            ("week", "The week, named by its Monday (UTC)."),
+            "exchange",
+            "kind",
+            ("changes", "How many changes of this kind the exchange had that week."),
+        ],
+        {"sort_desc": "week", "facets": ["exchange", "kind"]},
     ),
     "alerts": (
         "Health alerts: a source that keeps failing, or a revision held back as suspect.",
@@ -510,6 +540,8 @@ WITH h AS (
          ORDER BY id DESC LIMIT 1) AS last_error_fetch,
         (SELECT status FROM revisions WHERE source_id = s.id ORDER BY id DESC LIMIT 1)
             AS revision_status,
+        (SELECT reason FROM revisions WHERE source_id = s.id ORDER BY id DESC LIMIT 1)
+            AS revision_reason,
         (SELECT count(*) FROM entry_versions WHERE source_id = s.id AND valid_to_revision IS NULL)
             AS entries,
         (SELECT count(*) FROM revisions WHERE source_id = s.id) AS revisions,
@@ -523,7 +555,8 @@ SELECT h.id AS source_id, h.exchange,
             ELSE 'ok' END AS status,
        h.entries, h.last_success, h.last_fetch, h.consecutive_failures,
        e.fetched_at AS last_error_at, e.error_kind AS last_error_kind,
-       e.error_message AS last_error, h.revision_status, h.revisions, h.last_change,
+       e.error_message AS last_error, h.revision_status, h.revision_reason, h.revisions,
+       h.last_change,
        h.in_config AS configured, h.api, h.url
 FROM h LEFT JOIN fetches e ON e.id = h.last_error_fetch
 ORDER BY h.id"""
@@ -615,7 +648,6 @@ _QUERIES: dict[str, dict[str, Any]] = {
         "title": "errata: changes to exchange API error codes",
         "description": f"The newest {FEED_SIZE} changes as an Atom feed: subscribe to feed.atom.",
         "sql": _FEED,
-        "hide_sql": True,
     },
     "exchange_feed": {
         "title": "errata: changes to one exchange's API error codes",
@@ -623,7 +655,6 @@ _QUERIES: dict[str, dict[str, Any]] = {
         "subscribe to exchange_feed.atom?exchange=okx.",
         "sql": _EXCHANGE_FEED,
         "params": ["exchange"],
-        "hide_sql": True,
     },
 }
 
@@ -643,8 +674,10 @@ def metadata() -> dict[str, Any]:
                 "queries below, or the Atom feed (feed.atom).",
                 "tables": tables,
                 "queries": {
-                    name: {**query, "sql": query["sql"].strip()} for name, query in _QUERIES.items()
+                    name: {**query, "sql": query["sql"].strip(), "hide_sql": True}
+                    for name, query in _QUERIES.items()
                 },
             }
         },
+        "plugins": {"datasette-dashboards": charts.dashboards()},
     }

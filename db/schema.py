@@ -78,6 +78,46 @@ def m006_gap_reports(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m009_reading_views(db: Database) -> None:
+    """Series for the charts: codes documented per exchange over time, changes per week by kind."""
+    for statement in _READING:
+        db.execute(statement)
+
+
+# A week is named by its Monday: '-6 days' then 'weekday 1' is the Monday on or
+# before the day. Codes are counted in each source's own locale, per (source,
+# code), at every moment one of the exchange's pages was read in a new state
+# (suspect revisions change nothing, so they add no point), and at its last
+# good read, so a line runs up to what errata last saw.
+_READING = [
+    """
+    CREATE VIEW codes_over_time AS
+    SELECT m.exchange, m.observed_at,
+           (SELECT count(DISTINCT v.source_id || char(31) || v.code)
+            FROM entry_versions v JOIN sources s ON s.id = v.source_id
+            WHERE s.exchange = m.exchange AND v.locale = s.locale AND v.valid_from <= m.observed_at
+              AND (v.valid_to IS NULL OR v.valid_to > m.observed_at)) AS codes
+    FROM (
+        SELECT s.exchange, r.observed_at
+        FROM revisions r JOIN sources s ON s.id = r.source_id
+        WHERE r.status != 'suspect'
+        UNION
+        SELECT s.exchange, max(f.fetched_at)
+        FROM fetches f JOIN sources s ON s.id = f.source_id
+        WHERE f.outcome != 'failed'
+        GROUP BY s.exchange
+    ) m
+    ORDER BY m.exchange, m.observed_at""",
+    """
+    CREATE VIEW changes_per_week AS
+    SELECT date(c.observed_at, '-6 days', 'weekday 1') AS week, s.exchange, c.kind,
+           count(*) AS changes
+    FROM changes c JOIN sources s ON s.id = c.source_id
+    GROUP BY week, s.exchange, c.kind
+    ORDER BY week, s.exchange, c.kind""",
+]
+
 _GAPS = [
     """
     CREATE TABLE sdk_gaps (

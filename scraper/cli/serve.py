@@ -12,12 +12,11 @@ from typing import Any
 
 import click
 
-from errata.db.links import DATABASE
 from errata.errors import UsageError
 from errata.scraper.cli.app import Paths, cli, log, with_paths
 
 DEFAULT_PORT = 8001  # Datasette's own default
-_NEEDS = ("datasette", "datasette_atom", "uvicorn")
+_NEEDS = ("datasette", "datasette_atom", "datasette_dashboards", "uvicorn")
 
 
 @cli.command()
@@ -42,11 +41,14 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
     """Browse, search and subscribe to the history in Datasette.
 
     Serves DB (default: --db / ERRATA_DB) as the database "errata", read-only
-    for visitors while errata keeps writing to it: the change log, every
-    table and view described, canned queries (recent_changes,
-    exchange_changes, code_history, as_of, search_messages, source_health)
-    and Atom feeds (feed.atom, exchange_feed.atom?exchange=okx). Prints the
-    URL, then serves until interrupted (Ctrl-C). Needs the serve extra:
+    for visitors while errata keeps writing to it: a home page (high-severity
+    changes, sources that need attention and the command that fixes each), a
+    page per exchange (/-/exchanges/NAME), charts over time
+    (/-/dashboards/errata), the change log, every table and view described,
+    canned queries (recent_changes, exchange_changes, code_history, as_of,
+    search_messages, source_health) and Atom feeds (feed.atom,
+    exchange_feed.atom?exchange=okx). Prints the home page's URL, then serves
+    until interrupted (Ctrl-C). Needs the serve extra:
     pip install 'errata-watch[serve]'.
 
     \b
@@ -65,7 +67,8 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
     listener = _listen(host, port)
     try:
         app = datasette(path).app()
-        click.echo(f"errata: serving {_url(host, listener.getsockname()[1])}/{DATABASE}")
+        # The home page; the database's own page (every table and query) is {url}errata.
+        click.echo(f"errata: serving {_url(host, listener.getsockname()[1])}/")
         _run(app, listener)
     finally:
         listener.close()

@@ -31,6 +31,15 @@ def test_the_shapes() -> None:
         links.feed_url(BASE, "okx")
         == "https://errata.example.com/errata/exchange_feed.atom?exchange=okx"
     )
+    assert links.exchange_page_url(BASE, "okx") == "https://errata.example.com/-/exchanges/okx"
+    assert (
+        links.exchange_page_url(BASE, "a/b c") == "https://errata.example.com/-/exchanges/a%2Fb%20c"
+    )
+    assert links.charts_url(BASE) == "https://errata.example.com/-/dashboards/errata"
+    assert (
+        links.charts_url(BASE, "okx")
+        == "https://errata.example.com/-/dashboards/errata?exchange=okx"
+    )
 
 
 @pytest.mark.parametrize("base", [BASE, BASE + "/", BASE + "//"])

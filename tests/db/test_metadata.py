@@ -130,6 +130,7 @@ def test_canned_queries_are_read_only_described_and_declare_their_parameters() -
     for name, query in QUERIES.items():
         assert query["title"] and query["description"], name
         assert "write" not in query, name
+        assert query["hide_sql"] is True, name  # the answer first; "Show SQL" on request
         code = re.sub(r"'(?:[^']|'')*'", "''", query["sql"])  # not inside string literals
         used = list(dict.fromkeys(re.findall(r":(\w+)", code)))
         assert used == query.get("params", []), name

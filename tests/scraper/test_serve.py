@@ -24,6 +24,7 @@ import pytest
 
 from errata import differ
 from errata.db import links
+from errata.db.links import DATABASE
 from errata.reports.atom import entry_id
 from errata.scraper.cli import serve as serve_module
 from tests import history
@@ -35,7 +36,7 @@ STARTUP = 15.0  # seconds; a start takes about one
 
 @contextmanager
 def serving(db: Path, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Run ``errata serve DB --port 0``; yield the URL it prints once it answers; stop it."""
+    """Run ``errata serve DB --port 0``; once it answers, yield its database's URL; stop it."""
     with log.open("w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "errata", "serve", str(db), "--host", "127.0.0.1", "--port", "0"],
@@ -59,9 +60,9 @@ def _announced_url(process: subprocess.Popen[str], log: Path) -> str:
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], STARTUP)
     line = process.stdout.readline() if ready else ""
-    match = re.fullmatch(r"errata: serving (http://127\.0\.0\.1:\d+/errata)\n", line)
+    match = re.fullmatch(r"errata: serving (http://127\.0\.0\.1:\d+/)\n", line)
     assert match, f"no URL on stdout ({line!r}); stderr:\n{log.read_text()}"
-    return match.group(1)
+    return match.group(1) + DATABASE
 
 
 def _wait_until_answering(url: str, process: subprocess.Popen[str], log: Path) -> None:
@@ -186,6 +187,14 @@ def test_errata_serve_end_to_end(tmp_path: Path) -> None:
         assert (
             source_page.status_code == 200 and "https://docs.kucoin.com/#errors" in source_page.text
         )
+
+        home = client.get(f"{root}/")
+        assert home.status_code == 200 and "errata accept tickdb" in home.text
+        exchange = client.get(links.exchange_page_url(root, "kucoin"))
+        assert exchange.status_code == 200 and "https://docs.kucoin.com/#errors" in exchange.text
+        assert client.get(links.exchange_page_url(root, "binance")).status_code == 404
+        charts = client.get(links.charts_url(root, "kucoin"))
+        assert charts.status_code == 200 and "Codes documented per exchange" in charts.text
 
         refused = client.get(f"{url}.json", params={"sql": "DELETE FROM changes"})
         assert refused.status_code == 400
