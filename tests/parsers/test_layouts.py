@@ -59,9 +59,20 @@ def test_tables_win_over_code_headings_repeated_below_them() -> None:
     assert parse("auto", text) == [Entry("1001", "Invalid key", "Quick Reference")]
 
 
-def test_bilingual_tables_take_the_language_of_their_headers() -> None:
-    text = "## Public\n| Error Code | Error Message |\n|--|--|\n| 60004 | Invalid timestamp |\n## 公共\n| 错误码 | 错误消息 |\n|--|--|\n| 60004 | 无效的 timestamp |"
-    assert [(e.code, e.locale) for e in parse("auto", text)] == [("60004", "en"), ("60004", "zh")]
+BILINGUAL = "## Public\n| Error Code | Error Message |\n|--|--|\n| 60004 | Invalid timestamp |\n\n---\n\n## 公共\n| 错误码 | 错误消息 |\n|--|--|\n| 60004 | 无效的 timestamp |"
+
+
+def test_a_page_has_one_locale_unless_its_site_parser_splits_it() -> None:
+    """Per-table guessing labelled a re-laid-out page's codes with two languages (issue 15, pattern 5)."""
+    assert [(e.code, e.locale) for e in parse("auto", BILINGUAL)] == [("60004", "en")] * 2
+    assert [(e.code, e.locale) for e in parse("okx", BILINGUAL)] == [("60004", "en"), ("60004", "zh")]
+
+
+def test_a_page_mostly_in_chinese_is_chinese_whatever_its_layout() -> None:
+    headings = "# 錯誤碼\n\n### 10001\n\n參數錯誤\n\n### 10002\n\n簽名無效\n"
+    table = "# 錯誤碼\n\n|錯誤碼 |描述 |\n|---|---|\n|10001 |參數錯誤 |\n|10002 |簽名無效 |\n"
+    assert parse("auto", headings) == parse("auto", table)
+    assert {e.locale for e in parse("auto", headings)} == {"zh"}
 
 
 def test_a_page_configured_as_chinese_keeps_its_locale() -> None:
