@@ -229,8 +229,16 @@ def _plausible(columns: Columns, cells: Sequence[Sequence[str]]) -> bool:
     """
     values = [clean_code(row[columns.code]) for row in cells if columns.code < len(row)]
     values = [v for v in values if v]
-    shaped = sum(1 for v in values if looks_like_code(v))
+    shaped = sum(1 for v in values if _holds_codes(v))
     return shaped * 2 >= len(values)
+
+
+def _holds_codes(value: str) -> bool:
+    """A code, or codes (``400 / 401``, ``429 Too Many Requests``, ``50010 50210``)."""
+    if looks_like_code(value):
+        return True
+    codes = codes_in_cell(value)[0]
+    return bool(codes) and all(looks_like_code(code) for code in codes)
 
 
 @dataclass(frozen=True, slots=True)
