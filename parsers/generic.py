@@ -83,7 +83,7 @@ def _language(part: Sequence[Block]) -> str:
 
 @register(
     "auto",
-    version="1",
+    version="2",
     summary="any page: HTML, Markdown, or YAML/JSON records; tables, code headings and lists",
 )
 def parse_auto(doc: Document) -> list[Entry]:
@@ -93,14 +93,14 @@ def parse_auto(doc: Document) -> list[Entry]:
     return in_one_locale(records, doc.locale) if records is not None else read(doc)
 
 
-@register("html", version="1", summary="an HTML page: tables, code headings or lists")
+@register("html", version="2", summary="an HTML page: tables, code headings or lists")
 def parse_html(doc: Document) -> list[Entry]:
     return read(doc, "html")
 
 
 @register(
     "markdown",
-    version="1",
+    version="2",
     summary="a Markdown page or text render: tables, code headings or lists",
 )
 def parse_markdown(doc: Document) -> list[Entry]:

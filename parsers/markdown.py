@@ -180,7 +180,7 @@ class _Reader:
         if self.paragraph:
             last = self.paragraph.pop()
             self._flush()
-            if len(last) <= _CAPTION_MAX and not last.endswith((".", ";", ",")):
+            if len(last) <= _CAPTION_MAX and not last.endswith((".", ";", ",", "。", "；", "，")):
                 self._caption(last)
             else:
                 self.paragraph = [last]
