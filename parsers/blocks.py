@@ -9,7 +9,7 @@ message columns, recognising non-table layouts, is written once, in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -18,14 +18,21 @@ class Heading:
     level: int  # 1-6 as in HTML; 7 for a caption line right above a table
     text: str
     anchors: tuple[str, ...] = ()  # ids the page gives it (HTML id, {#id}, <a name>)
+    struck: bool = False  # the whole heading is struck through (a retired code)
 
 
 @dataclass(frozen=True, slots=True)
 class Rows:
-    """A table body, expanded: one list of cell texts per row, spans filled in."""
+    """A table body, expanded: one list of cell texts per row, spans filled in.
+
+    ``struck`` names the cells struck through as a whole; ``partly_struck`` the
+    cells where only a part is (``~~50010~~ 50210``), with that part and the rest,
+    so a code cell can say "50210, which replaces 50010".
+    """
 
     cells: list[list[str]]
     struck: frozenset[tuple[int, int]] = frozenset()  # (row, column) cells struck through
+    partly_struck: Mapping[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ Headers are matched whole (after normalisation), never by substring, so a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from errata.parsers.text import collapse
+from errata.parsers.text import clean_code, collapse
 
 _CODE_HEADERS: dict[str, int] = {
     **dict.fromkeys(
@@ -23,8 +23,9 @@ _CODE_HEADERS: dict[str, int] = {
             "error id", "error no", "errno", "error number", "ret code", "retcode",
             "return code", "result code", "response code", "api code", "business code",
             "biz code", "external code", "internal code", "system code", "system error code",
-            "sub code", "subcode", "错误码", "错误代码", "错误编码", "代码", "返回码", "编码",
-            "錯誤碼", "錯誤代碼", "代碼", "コード", "エラーコード", "오류 코드", "에러 코드", "코드",
+            "sub code", "subcode", "错误码", "错误代码", "错误编码", "错误编号", "代码", "返回码",
+            "编码", "錯誤碼", "錯誤代碼", "錯誤編碼", "錯誤編號", "代碼", "返回碼", "コード",
+            "エラーコード", "오류 코드", "에러 코드", "코드",
         ],
         3,
     ),
@@ -52,6 +53,8 @@ _MESSAGE_HEADERS: dict[str, int] = {
         [
             "meaning", "reason", "reason text", "reason phrase", "text", "error text",
             "error", "error description", "error reason", "含义", "含義", "文案", "原因",
+            "context", "error context", "cause", "error cause", "错误描述", "錯誤描述", "错误说明",
+            "錯誤說明", "错误原因", "錯誤原因", "訊息", "提示", "錯誤提示",
         ],
         2,
     ),
@@ -71,14 +74,39 @@ _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 CODE_SHAPE = re.compile(r"-?\d{1,10}|[A-Za-z]{1,6}[-_]?\d{2,10}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
-# Broader, for judging a column under a code header: also lower_snake, dotted and CamelCase ids.
+# Broader, for judging a column under a code header: also lower_snake, kebab-case, dotted
+# (``transfer.disabled``, ``Order.NotFound``) and CamelCase ids.
 _CODE_LIKE = re.compile(
-    rf"(?:{CODE_SHAPE.pattern})|[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
+    rf"(?:{CODE_SHAPE.pattern})|[a-z][a-z0-9]*(?:[-._][a-z0-9]+)+"
+    r"|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9_]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
 )
+# Any identifier-like token: what a cell under a code header may hold. No spaces, so prose
+# never becomes a code.
+_IDENTIFIER = re.compile(r"[-+]?[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,62}[A-Za-z0-9_])?")
+_SEPARATORS = re.compile(r"\s*(?:/|,|&|、|，)\s*")
+_LEADING_CODE = re.compile(rf"(?P<code>{CODE_SHAPE.pattern})\s+(?P<rest>\S.*)", re.S)
+_HTTP_STATUS = re.compile(r"[1-5]\d\d")
 
 
 def looks_like_code(value: str) -> bool:
     return _CODE_LIKE.fullmatch(value) is not None
+
+
+def codes_in_cell(value: str) -> tuple[list[str], str]:
+    """The codes a cell under a code header holds, and any words written after a lone code.
+
+    An identifier-like token is a code (``order-size-too-small``, ``transfer.disabled``);
+    ``400 / 401`` is two codes; ``429 Too Many Requests`` is the code 429 named "Too
+    Many Requests"; anything else is prose and no code.
+    """
+    if _IDENTIFIER.fullmatch(value):
+        return [value], ""
+    parts = _SEPARATORS.split(value)
+    if len(parts) > 1 and all(CODE_SHAPE.fullmatch(p) for p in parts):
+        return parts, ""
+    if leading := _LEADING_CODE.fullmatch(value):
+        return [leading["code"]], leading["rest"]
+    return [], ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +116,28 @@ class Columns:
     extra: tuple[tuple[int, str], ...]  # (column index, header name)
 
 
+def code_score(name: str) -> int:
+    """How surely a header (or a data key) names error codes: 0 not at all, 3 certainly."""
+    return _CODE_HEADERS.get(normalise_header(name), 0)
+
+
+def message_score(name: str) -> int:
+    """How surely a header (or a data key) names the message: 0 not at all, 3 certainly."""
+    return _MESSAGE_HEADERS.get(normalise_header(name), 0)
+
+
 def normalise_header(text: str) -> str:
     text = collapse(text).lower().replace("_", " ").replace("-", " ")
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
 def by_header(header: Sequence[str]) -> Columns | None:
-    """Columns from header names, or None when the header names no code column."""
+    """Columns from header names, or None when the header names no code column.
+
+    ``message`` is -1 when an error-code header stands beside columns none of
+    which is named like a message (``Code | Context | Recommended Action`` with an
+    unknown word for "Context"): ``with_message`` then picks it by content.
+    """
     names = [normalise_header(h) for h in header]
     code = _best(names, _CODE_HEADERS, exclude=-1)
     if code < 0:
@@ -102,10 +145,60 @@ def by_header(header: Sequence[str]) -> Columns | None:
     message = _best(names, _MESSAGE_HEADERS, exclude=code)
     if message < 0:
         others = [i for i in range(len(names)) if i != code]
-        if len(others) != 1:
+        if len(others) == 1:
+            message = others[0]
+        elif not others or _CODE_HEADERS[names[code]] < 3:
             return None
-        message = others[0]
     return _columns(code, message, header)
+
+
+def with_message(columns: Columns, rows: Sequence[Sequence[str]], header: Sequence[str]) -> Columns:
+    """``columns`` with its message column chosen by content when the header named none."""
+    if columns.message >= 0:
+        return columns
+    return _columns(columns.code, _wordiest(rows, len(header), skip={columns.code}), header)
+
+
+def by_cells(
+    columns: Columns, rows: Sequence[Sequence[str]], header: Sequence[str]
+) -> Columns | None:
+    """Columns by what the cells hold, for a header its rows contradict.
+
+    ``Error message | Error code | http status code`` above rows that put the code
+    first: the header's code column holds no codes, so the code-shaped column
+    that is not an HTTP status becomes the code, preferring the one the header
+    called the message (the two names were swapped), and the wordiest remaining
+    column the message.
+    """
+    width = max((len(r) for r in rows), default=0)
+    shaped = [c for c in range(width) if _mostly(rows, c, looks_like_code)]
+    if not shaped:
+        return None
+    statuses = {c for c in shaped if _mostly(rows, c, _HTTP_STATUS.fullmatch)}
+    if columns.message in shaped:
+        code = columns.message
+    else:
+        code = next((c for c in shaped if c not in statuses), shaped[0])
+    if columns.message >= 0 and columns.message != code and columns.message not in shaped:
+        message = columns.message
+    else:
+        message = _wordiest(rows, width, skip=set(shaped))
+    return _columns(code, message, header) if message >= 0 else None
+
+
+def _mostly(rows: Sequence[Sequence[str]], col: int, test: Callable[[str], object]) -> bool:
+    values = [clean_code(row[col]) for row in rows if col < len(row) and row[col].strip()]
+    return bool(values) and sum(1 for v in values if test(v)) >= 0.8 * len(values)
+
+
+def _wordiest(rows: Sequence[Sequence[str]], width: int, skip: set[int]) -> int:
+    """The column holding the most text, among those not in ``skip``; -1 when none is left."""
+    lengths = [
+        (sum(len(row[c]) for row in rows if c < len(row)), -c)
+        for c in range(width)
+        if c not in skip
+    ]
+    return -max(lengths)[1] if lengths else -1
 
 
 def by_content(rows: Sequence[Sequence[str]], width: int) -> Columns | None:
@@ -121,12 +214,7 @@ def by_content(rows: Sequence[Sequence[str]], width: int) -> Columns | None:
             break
     if code < 0:
         return None
-    lengths = [
-        (sum(len(row[col]) for row in rows if col < len(row)), -col)
-        for col in range(width)
-        if col != code
-    ]
-    message = -max(lengths)[1]
+    message = _wordiest(rows, width, skip={code})
     return _columns(code, message, [f"column {i + 1}" for i in range(width)])
 
 

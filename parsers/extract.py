@@ -5,26 +5,37 @@
    level. Without a fragment, the whole page.
 2. Name sections: the heading path below the selected heading, joined with
    `` > `` (the selected heading's own text when nothing is below it).
-3. Read entries from the best layout present: tables with a code column;
-   failing that, a heading per code; failing that, ``code: message`` lists.
-   Preferring tables keeps pages like TickDB's, which repeat every code as a
-   heading under the table, from counting each code twice.
+3. Read every code-bearing structure of the watched part, in page order:
+   tables with a code column, a heading per code, ``code: message`` lists. A
+   page may mix them (three HTTP-status rows in a table above fifty code
+   headings). Headings and list items that only repeat codes a table already
+   gives are details, not more codes: TickDB repeats every row of its table as
+   a heading with an example below, and must not count each code twice.
+4. Give the page one locale: the configured one, or the language the entries
+   are written in, decided once for the whole watched part, so moving codes
+   from headings into tables never changes their language. Pages that hold
+   two languages one after the other are split by their site parser
+   (``generic.read_each_language``), not here.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from errata.parsers.blocks import Block, Heading, Item, Paragraph, Table
+from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Table
 from errata.parsers.columns import (
     CODE_SHAPE,
     Columns,
+    by_cells,
     by_content,
     by_header,
+    codes_in_cell,
     looks_like_code,
     normalise_header,
+    with_message,
 )
 from errata.parsers.document import Document
 from errata.parsers.entry import Entry
@@ -44,7 +55,7 @@ _CJK_LOCALES = frozenset({"zh", "ja", "ko"})
 
 @dataclass(frozen=True, slots=True)
 class Layouts:
-    """Which non-table layouts a parser accepts when a page has no code tables."""
+    """Which layouts besides tables a parser reads."""
 
     headings: bool = True
     lists: bool = True
@@ -60,6 +71,9 @@ class Located:
     block: Block
 
 
+Found = list[tuple[int, Entry]]  # (position of the block in the watched part, entry)
+
+
 def extract(
     blocks: Iterable[Block],
     doc: Document,
@@ -73,12 +87,30 @@ def extract(
     may add the ids a page used in earlier years); empty means the whole page.
     """
     region = select(blocks, doc, fragments)
-    entries = _from_tables(region, doc.locale)
-    if not entries and layouts.headings:
-        entries = _from_code_headings(region, doc.locale)
-    if not entries and layouts.lists:
-        entries = _from_lists(region, doc.locale)
-    return entries
+    found = _from_tables(region)
+    documented = {entry.code for _, entry in found}
+    if layouts.headings:
+        found += _from_code_headings(region, documented)
+    if layouts.lists:
+        documented |= {entry.code for _, entry in found}
+        found += _from_lists(region, documented)
+    found.sort(key=lambda item: item[0])  # stable: a table's rows keep their order
+    return in_one_locale([entry for _, entry in found], doc.locale)
+
+
+def in_one_locale(entries: Sequence[Entry], configured: str) -> list[Entry]:
+    """Every entry in the page's locale: the configured one, unless most entries are in a CJK script.
+
+    Decided once for the whole part (never per table or per heading), so a page
+    that moves its codes from headings into tables keeps its language.
+    """
+    locale = configured
+    if configured.split("-")[0].lower() not in _CJK_LOCALES and entries:
+        scripts = Counter(script_locale(f"{e.section} {e.message}") for e in entries)
+        script, count = max(((s, n) for s, n in scripts.items() if s), default=(None, 0))
+        if script and count * 2 > len(entries):
+            locale = script
+    return [e if e.locale == locale else replace(e, locale=locale) for e in entries]
 
 
 def select(blocks: Iterable[Block], doc: Document, fragments: Sequence[str]) -> list[Located]:
@@ -136,26 +168,18 @@ def _matches(stack: Sequence[Heading], target: str) -> bool:
     return any("-".join(slugs[i:]) == target for i in range(len(slugs)))
 
 
-def _locale(text: str, default: str) -> str:
-    """The table's language: the page's, unless its script says otherwise (bilingual pages)."""
-    found = script_locale(text)
-    if found and default.split("-")[0].lower() not in _CJK_LOCALES:
-        return found
-    return default
-
-
 # --- tables -----------------------------------------------------------------
 
 
-def _from_tables(region: Sequence[Located], locale: str) -> list[Entry]:
-    entries: list[Entry] = []
-    for located in region:
+def _from_tables(region: Sequence[Located]) -> Found:
+    found: Found = []
+    for position, located in enumerate(region):
         if isinstance(located.block, Table):
-            entries.extend(_table_entries(located.block, located.section, locale))
-    return entries
+            found += [(position, e) for e in _table_entries(located.block, located.section)]
+    return found
 
 
-def _table_entries(table: Table, section: str, default_locale: str) -> list[Entry]:
+def _table_entries(table: Table, section: str) -> list[Entry]:
     header = list(table.header)
     columns = by_header(header) if header else None
     if columns is None and header and not any(CODE_SHAPE.fullmatch(clean_code(h)) for h in header):
@@ -166,25 +190,35 @@ def _table_entries(table: Table, section: str, default_locale: str) -> list[Entr
         columns = by_header(body[0][1])  # a header row the page wrote with <td>
         if columns is not None:
             header = body.pop(0)[1]
+    data = [row for _, row in body]
     if columns is None:
         if header:  # what looked like a header is the first data row
             body.insert(0, (-1, header))
+            data.insert(0, header)
             header = []
-        data = [row for _, row in body]
         columns = by_content(data, max(map(len, data), default=0))
-        if columns is None:
-            return []
-    if not _plausible(columns, [row for _, row in body]):
+    else:
+        columns = _fitted(columns, data, header)
+    if columns is None:
         return []
-    locale = _locale(f"{section} {' '.join(header)}", default_locale)
     names = [normalise_header(h) for h in header]
     out: list[Entry] = []
     for index, row in body:
-        struck = (index, columns.code) in rows.struck
-        entry = _row_entry(row, columns, names, section, locale, struck)
-        if entry is not None:
-            out.append(entry)
+        out += _row_entries(row, _Row(index, columns, names, section, rows))
     return out
+
+
+def _fitted(
+    columns: Columns, data: Sequence[Sequence[str]], header: Sequence[str]
+) -> Columns | None:
+    """The header's columns, or the cells' when the header contradicts them; None for no codes."""
+    columns = with_message(columns, data, header)
+    if _plausible(columns, data):
+        return columns
+    by_what_cells_hold = by_cells(columns, data, header)
+    if by_what_cells_hold is not None and _plausible(by_what_cells_hold, data):
+        return by_what_cells_hold
+    return None
 
 
 def _plausible(columns: Columns, cells: Sequence[Sequence[str]]) -> bool:
@@ -195,40 +229,83 @@ def _plausible(columns: Columns, cells: Sequence[Sequence[str]]) -> bool:
     """
     values = [clean_code(row[columns.code]) for row in cells if columns.code < len(row)]
     values = [v for v in values if v]
-    shaped = sum(1 for v in values if looks_like_code(v))
+    shaped = sum(1 for v in values if _holds_codes(v))
     return shaped * 2 >= len(values)
 
 
-def _row_entry(
-    row: Sequence[str],
-    columns: Columns,
-    header_names: Sequence[str],
-    section: str,
-    locale: str,
-    struck: bool,
-) -> Entry | None:
-    code = clean_code(_cell(row, columns.code))
-    if not code or len(code) > _MAX_CODE_LENGTH:
-        return None
-    if header_names and not code.isdigit() and normalise_header(code) == header_names[columns.code]:
-        return None  # the header repeated inside a long table
+def _holds_codes(value: str) -> bool:
+    """A code, or codes (``400 / 401``, ``429 Too Many Requests``, ``50010 50210``)."""
+    if looks_like_code(value):
+        return True
+    codes = codes_in_cell(value)[0]
+    return bool(codes) and all(looks_like_code(code) for code in codes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """Where a row stands: its index in the body, the columns, the header, the section."""
+
+    index: int
+    columns: Columns
+    header_names: Sequence[str]
+    section: str
+    rows: Rows
+
+    def struck(self, column: int) -> bool:
+        return (self.index, column) in self.rows.struck
+
+    def partly_struck(self, column: int) -> tuple[str, str] | None:
+        return self.rows.partly_struck.get((self.index, column))
+
+
+def _row_entries(row: Sequence[str], at: _Row) -> list[Entry]:
+    columns = at.columns
+    cell = clean_code(_cell(row, columns.code))
+    if not cell or len(cell) > _MAX_CODE_LENGTH * 4:
+        return []
+    repeated_header = at.header_names and normalise_header(cell) == at.header_names[columns.code]
+    if repeated_header and not cell.isdigit():
+        return []  # the header repeated inside a long table
     if len(row) > 1 and all(c == row[0] for c in row):
-        return None  # a full-width note row (one cell spanning every column)
-    extra = {name: _cell(row, i) for i, name in columns.extra}
-    if struck:
-        extra["struck"] = "true"
-    return Entry(code, _cell(row, columns.message), section, locale, extra)
+        return []  # a full-width note row (one cell spanning every column)
+    codes, name, replaces = _codes_of(cell, at.partly_struck(columns.code))
+    extra = {name_: _cell(row, i) for i, name_ in columns.extra}
+    if name:
+        extra["name"] = name
+    deprecated = at.struck(columns.code) or _whole_row_struck(row, at)
+    message = _cell(row, columns.message)
+    return [
+        Entry(code, message, at.section, "", extra, deprecated, replaces)
+        for code in codes
+        if len(code) <= _MAX_CODE_LENGTH
+    ]
+
+
+def _codes_of(cell: str, partly: tuple[str, str] | None) -> tuple[list[str], str, str]:
+    """(codes, a name written after the code, the code this one replaces) of a code cell."""
+    if partly is not None:
+        old, new = (clean_code(part) for part in partly)
+        if codes_in_cell(old)[0] == [old] and codes_in_cell(new)[0] == [new]:
+            return [new], "", old
+    codes, name = codes_in_cell(cell)
+    return codes, name, ""
+
+
+def _whole_row_struck(row: Sequence[str], at: _Row) -> bool:
+    filled = [c for c, text in enumerate(row) if text.strip()]
+    return len(filled) > 1 and all(at.struck(c) for c in filled)
 
 
 def _cell(row: Sequence[str], index: int) -> str:
-    return row[index] if index < len(row) else ""
+    return row[index] if 0 <= index < len(row) else ""
 
 
 # --- a heading per code -------------------------------------------------------
 
 
-def _from_code_headings(region: Sequence[Located], locale: str) -> list[Entry]:
-    entries: list[Entry] = []
+def _from_code_headings(region: Sequence[Located], documented: set[str]) -> Found:
+    """Entries of headings that name codes, except those only repeating ``documented`` codes."""
+    found: Found = []
     for i, located in enumerate(region):
         heading = located.block
         if not isinstance(heading, Heading):
@@ -237,16 +314,17 @@ def _from_code_headings(region: Sequence[Located], locale: str) -> list[Entry]:
         if match is None:
             continue
         codes = [c for c in re.split(r"\s*(?:/|,|&)\s*", match["codes"]) if c]
+        if all(code in documented for code in codes):
+            continue  # a detail heading below the table that lists these codes
         name = match["name"] or ""
         messages = _messages_under(region, i) or ([name] if name else [""])
         extra = {"name": name} if name else {}
-        where_locale = _locale(located.section + " " + heading.text, locale)
-        entries.extend(
-            Entry(code, message, located.section, where_locale, extra)
+        found += [
+            (i, Entry(code, message, located.section, "", extra, heading.struck))
             for code in codes
             for message in messages
-        )
-    return entries
+        ]
+    return found
 
 
 def _messages_under(region: Sequence[Located], index: int) -> list[str]:
@@ -267,21 +345,34 @@ def _messages_under(region: Sequence[Located], index: int) -> list[str]:
 # --- lists of ``code: message`` -----------------------------------------------
 
 
-def _from_lists(region: Sequence[Located], locale: str) -> list[Entry]:
-    entries: list[Entry] = []
-    for located in region:
-        item = located.block
-        if not isinstance(item, Item):
-            continue
-        where_locale = _locale(located.section, locale)
-        extra = {"struck": "true"} if item.struck else {}
-        if item.term is not None:
-            code = clean_code(item.term)
-            if CODE_SHAPE.fullmatch(code):
-                entries.append(Entry(code, item.text, located.section, where_locale, extra))
-            continue
-        match = _CODE_ITEM.match(item.text)
-        if match:
-            code = clean_code(match["code"])
-            entries.append(Entry(code, match["message"], located.section, where_locale, extra))
-    return entries
+def _from_lists(region: Sequence[Located], documented: set[str]) -> Found:
+    """Entries of ``code: message`` items, except items under a code heading (its messages)
+    and items only repeating ``documented`` codes."""
+    found: Found = []
+    for position, item in _items_outside_code_headings(region):
+        entry = _item_entry(item, region[position].section)
+        if entry is not None and entry.code not in documented:
+            found.append((position, entry))
+    return found
+
+
+def _items_outside_code_headings(region: Sequence[Located]) -> Iterator[tuple[int, Item]]:
+    under_code = False
+    for position, located in enumerate(region):
+        block = located.block
+        if isinstance(block, Heading):
+            under_code = _CODE_HEADING.match(block.text) is not None
+        elif isinstance(block, Item) and not under_code:
+            yield position, block
+
+
+def _item_entry(item: Item, section: str) -> Entry | None:
+    if item.term is not None:
+        code = clean_code(item.term)
+        if CODE_SHAPE.fullmatch(code):
+            return Entry(code, item.text, section, "", {}, item.struck)
+        return None
+    match = _CODE_ITEM.match(item.text)
+    if match is None:
+        return None
+    return Entry(clean_code(match["code"]), match["message"], section, "", {}, item.struck)

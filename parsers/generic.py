@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from errata.errors import ParseError
-from errata.parsers import html, markdown
+from errata.parsers import data, html, markdown
 from errata.parsers.blocks import Block, Heading, Rule
 from errata.parsers.document import Document, Format, sniff_format
 from errata.parsers.entry import Entry
-from errata.parsers.extract import ALL_LAYOUTS, Layouts, extract
+from errata.parsers.extract import ALL_LAYOUTS, Layouts, extract, in_one_locale
 from errata.parsers.registry import register
 from errata.parsers.text import script_locale
 
@@ -83,21 +83,24 @@ def _language(part: Sequence[Block]) -> str:
 
 @register(
     "auto",
-    version="1",
-    summary="any page: HTML or Markdown detected, tables, code headings or lists",
+    version="2",
+    summary="any page: HTML, Markdown, or YAML/JSON records; tables, code headings and lists",
 )
 def parse_auto(doc: Document) -> list[Entry]:
-    return read(doc)
+    """A structured data file (YAML, JSON) as records; any other page as HTML or Markdown."""
+    fragments = [doc.fragment] if doc.fragment else []
+    records = data.read(doc, fragments)
+    return in_one_locale(records, doc.locale) if records is not None else read(doc)
 
 
-@register("html", version="1", summary="an HTML page: tables, code headings or lists")
+@register("html", version="2", summary="an HTML page: tables, code headings or lists")
 def parse_html(doc: Document) -> list[Entry]:
     return read(doc, "html")
 
 
 @register(
     "markdown",
-    version="1",
+    version="2",
     summary="a Markdown page or text render: tables, code headings or lists",
 )
 def parse_markdown(doc: Document) -> list[Entry]:

@@ -199,7 +199,7 @@ def _block(node: LexborNode) -> Iterator[Block]:
         yield from _list(node)
     elif tag == "dl":
         yield from _definitions(node)
-    elif tag == "p":
+    elif tag == "p" and node.css_first("table") is None:
         yield Paragraph(lambda: _flatten(node))
     elif tag == "hr":
         yield Rule()
@@ -219,9 +219,9 @@ def _heading(node: LexborNode, extra_anchor: str = "") -> Heading:
     ]
     if extra_anchor:
         anchors.append(extra_anchor)
-    return Heading(
-        _LEVELS[node.tag or "h6"], heading_text(_flatten(node)), tuple(a for a in anchors if a)
-    )
+    text = _flatten(node)
+    level = _LEVELS[node.tag or "h6"]
+    return Heading(level, heading_text(text), tuple(a for a in anchors if a), _struck(node, text))
 
 
 def _list(node: LexborNode) -> Iterator[Block]:
@@ -293,14 +293,16 @@ def _all_th(tr: LexborNode) -> bool:
     return bool(cells) and all(c.tag == "th" for c in cells)
 
 
+_Cell = tuple[str, bool, tuple[str, str] | None]  # text, struck as a whole, struck in part
+
+
 def _expand(rows: Sequence[LexborNode], spans: bool) -> Rows:
     if not spans:
-        grid = [[_cell_text(c) for c in _cells(tr)] for tr in rows]
-        return Rows([[text for text, _ in row] for row in grid], _struck_cells(grid))
-    out: list[list[tuple[str, bool]]] = []
-    carry: dict[int, tuple[tuple[str, bool], int]] = {}
+        return _grid([[_cell_text(c) for c in _cells(tr)] for tr in rows])
+    out: list[list[_Cell]] = []
+    carry: dict[int, tuple[_Cell, int]] = {}
     for tr in rows:
-        row: list[tuple[str, bool]] = []
+        row: list[_Cell] = []
         pending = _cells(tr)
         pending.reverse()
         col = 0
@@ -321,14 +323,21 @@ def _expand(rows: Sequence[LexborNode], spans: bool) -> Rows:
                     col += 1
                 continue
             else:
-                row.append(("", False))  # a hole left of a cell spanning down from above
+                row.append(("", False, None))  # a hole left of a cell spanning down from above
             col += 1
         out.append(row)
-    return Rows([[text for text, _ in row] for row in out], _struck_cells(out))
+    return _grid(out)
 
 
-def _struck_cells(grid: Sequence[Sequence[tuple[str, bool]]]) -> frozenset[tuple[int, int]]:
-    return frozenset((r, c) for r, row in enumerate(grid) for c, (_, s) in enumerate(row) if s)
+def _grid(grid: Sequence[Sequence[_Cell]]) -> Rows:
+    cells = [[text for text, _, _ in row] for row in grid]
+    struck = frozenset(
+        (r, c) for r, row in enumerate(grid) for c, cell in enumerate(row) if cell[1]
+    )
+    partly = {
+        (r, c): cell[2] for r, row in enumerate(grid) for c, cell in enumerate(row) if cell[2]
+    }
+    return Rows(cells, struck, partly)
 
 
 def _span(cell: LexborNode, name: str, limit: int) -> int:
@@ -338,14 +347,16 @@ def _span(cell: LexborNode, name: str, limit: int) -> int:
     return min(max(value, 1), limit)
 
 
-def _cell_text(cell: LexborNode) -> tuple[str, bool]:
+def _cell_text(cell: LexborNode) -> _Cell:
     child = cell.first_child
     if child is None:
-        return "", False
+        return "", False, None
     if child.is_text_node and child.next is None:
-        return _squash(child.text()), False
+        return _squash(child.text()), False, None
     text = _flatten(cell)
-    return text, _struck(cell, text)
+    if _struck(cell, text):
+        return text, True, None
+    return text, False, _struck_part(cell, text)
 
 
 # --- text ---------------------------------------------------------------------
@@ -382,3 +393,16 @@ def _squash(text: str) -> str:
 def _struck(node: LexborNode, text: str) -> bool:
     strike = node.css_first("del,s,strike")
     return strike is not None and bool(text) and _squash(strike.text()) == _squash(text)
+
+
+def _struck_part(node: LexborNode, text: str) -> tuple[str, str] | None:
+    """(struck text, the rest) of a cell struck only in part, as in ``<del>50010</del> 50210``."""
+    strikes = node.css("del,s,strike")
+    if not strikes:
+        return None
+    pieces = [_squash(strike.text()) for strike in strikes]
+    rest = text
+    for piece in pieces:
+        rest = rest.replace(piece, " ", 1)
+    struck, rest = " ".join(p for p in pieces if p), _squash(rest)
+    return (struck, rest) if struck and rest else None

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from errata.parsers import html as html_reader
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
-from errata.parsers.text import CODE_SPAN, heading_text, md_inline
+from errata.parsers.text import CODE_SPAN, heading_text, md_inline, struck_part
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(.*)$")
@@ -27,12 +27,15 @@ _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-*:?\s*)*\|?\s*$")
 _LIST = re.compile(r"^\s{0,6}(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _DEFINITION = re.compile(r"^\s{0,3}:\s+(.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
-_HTML_TABLE_START = re.compile(r"^\s*<table\b", re.IGNORECASE)
+# A table, possibly inside wrappers opened on the same line (``<div class="x"><table>``).
+_HTML_TABLE_START = re.compile(r"^\s*(?:<[a-z][^<>]*>\s*)*<table\b", re.IGNORECASE)
 _HTML_TABLE_END = re.compile(r"</table\s*>", re.IGNORECASE)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])\b([^>]*)>(.*?)</h\1>\s*$", re.IGNORECASE)
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _TAG_ONLY = re.compile(r"^\s*(?:<[^>]+>\s*)+$")
 _CAPTION_MAX = 100
+# Front matter naming the section this text render is of (``anchor_id: error-code-websocket``).
+_FRONT_ANCHOR = re.compile(r"^\s*(?:anchor_id|anchor)\s*:\s*[\"']?#?([^\s\"'#]+)[\"']?\s*$")
 
 
 def blocks(text: str) -> Iterator[Block]:
@@ -46,6 +49,7 @@ class _Reader:
         ]
         self.out: list[Block] = []
         self.paragraph: list[str] = []
+        self.front_anchor = ""  # given to the first heading, the section the front matter names
 
     def read(self) -> list[Block]:
         i = self._front_matter()
@@ -59,8 +63,16 @@ class _Reader:
         if self.lines and self.lines[0].strip() == "---":
             for i in range(1, min(len(self.lines), 200)):
                 if self.lines[i].strip() in ("---", "..."):
+                    self._front_anchor(self.lines[1:i])
                     return i + 1
         return 0
+
+    def _front_anchor(self, lines: list[str]) -> None:
+        """A text render of one section names it in its front matter; its top heading is that section."""
+        for line in lines:
+            if match := _FRONT_ANCHOR.match(line):
+                self.front_anchor = match.group(1)
+                return
 
     def _line(self, i: int) -> int:
         line = self.lines[i]
@@ -78,9 +90,8 @@ class _Reader:
             return self._html_table(i)
         if html_heading := _HTML_HEADING.match(line):
             self._flush()
-            ids = _HTML_ID.findall(html_heading.group(2))
-            text = heading_text(md_inline(html_heading.group(3))[0])
-            self.out.append(Heading(int(html_heading.group(1)), text, tuple(ids)))
+            ids = tuple(_HTML_ID.findall(html_heading.group(2)))
+            self._add_heading(int(html_heading.group(1)), html_heading.group(3), ids)
             return i + 1
         if self._table_starts(i):
             return self._table(i)
@@ -125,7 +136,13 @@ class _Reader:
         if match := _HEADING_ID.search(raw):
             anchors = (match.group(1),)
             raw = raw[: match.start()]
-        self.out.append(Heading(level, heading_text(md_inline(raw)[0]), anchors))
+        self._add_heading(level, raw, anchors)
+
+    def _add_heading(self, level: int, raw: str, anchors: tuple[str, ...]) -> None:
+        text, struck = md_inline(raw)
+        if self.front_anchor:  # the first heading only
+            anchors, self.front_anchor = (*anchors, self.front_anchor), ""
+        self.out.append(Heading(level, heading_text(text), anchors, struck))
 
     def _skip_fence(self, i: int, opener: str) -> int:
         self._flush()
@@ -142,7 +159,7 @@ class _Reader:
             nxt = self.lines[j]
             if not nxt.strip() or not nxt.startswith((" ", "\t")) or _LIST.match(nxt):
                 break
-            if self._table_starts(j):
+            if self._table_starts(j) or _HTML_TABLE_START.match(nxt):
                 break
             parts.append(nxt.strip())
             j += 1
@@ -163,7 +180,7 @@ class _Reader:
         if self.paragraph:
             last = self.paragraph.pop()
             self._flush()
-            if len(last) <= _CAPTION_MAX and not last.endswith((".", ";", ",")):
+            if len(last) <= _CAPTION_MAX and not last.endswith((".", ";", ",", "。", "；", "，")):
                 self._caption(last)
             else:
                 self.paragraph = [last]
@@ -202,6 +219,7 @@ def _is_separator(line: str) -> bool:
 def _rows(raw: list[str], width: int) -> Rows:
     cells: list[list[str]] = []
     struck: set[tuple[int, int]] = set()
+    partly: dict[tuple[int, int], tuple[str, str]] = {}
     for line in raw:
         if _is_separator(line):
             continue
@@ -214,9 +232,11 @@ def _rows(raw: list[str], width: int) -> Rows:
             text, is_struck = md_inline(part)
             if is_struck:
                 struck.add((len(cells), c))
+            elif parts_struck := struck_part(part):
+                partly[(len(cells), c)] = parts_struck
             row.append(text)
         cells.append(row)
-    return Rows(cells, frozenset(struck))
+    return Rows(cells, frozenset(struck), partly)
 
 
 def _split_row(line: str) -> list[str]:

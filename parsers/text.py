@@ -44,6 +44,9 @@ _HELD_SPAN = re.compile(f"{_HELD}(\\d+){_HELD}")
 _WHOLE_STRIKE = re.compile(
     r"^\s*(?:~~(.+)~~|<(del|s|strike)>(.+)</\2>)\s*$", re.IGNORECASE | re.DOTALL
 )
+_STRUCK_PART = re.compile(
+    r"~~(?=\S)(.{1,300}?)(?<=\S)~~|<(del|s|strike)>(.{1,300}?)</\2>", re.IGNORECASE | re.DOTALL
+)
 
 _TRAILING_GLYPHS = " \t#¶§🔗:："
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -86,6 +89,22 @@ def md_inline(text: str) -> tuple[str, bool]:
     if spans:
         plain = _HELD_SPAN.sub(lambda m: spans[int(m.group(1))], plain)
     return collapse(plain), struck
+
+
+def struck_part(text: str) -> tuple[str, str] | None:
+    """A Markdown cell struck through only in part: (the struck text, the rest), as plain text.
+
+    ``~~50010~~ 50210`` is (``50010``, ``50210``): the page retired a code and
+    wrote its successor beside it. None when nothing, or everything, is struck.
+    """
+    if "~" not in text and "<" not in text:
+        return None
+    pieces = [m.group(1) or m.group(3) or "" for m in _STRUCK_PART.finditer(text)]
+    if not pieces:
+        return None
+    rest = md_inline(_STRUCK_PART.sub(" ", text))[0]
+    struck = md_inline(" ".join(pieces))[0]
+    return (struck, rest) if rest and struck else None
 
 
 def _md_plain(text: str) -> str:

@@ -26,7 +26,7 @@ def _as_heading(match: re.Match[str]) -> str:
     return f"{level} {text}"
 
 
-@register("kucoin", version="1", summary="KuCoin docs-new pages and legacy Slate Markdown")
+@register("kucoin", version="2", summary="KuCoin docs-new pages and legacy Slate Markdown")
 def parse_kucoin(doc: Document) -> list[Entry]:
     if sniff_format(doc.head) == "html":
         return read(doc, "html", layouts=TABLES_ONLY)

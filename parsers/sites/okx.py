@@ -19,7 +19,7 @@ from errata.parsers.registry import register
 _PREFIX = "error-code-"
 
 
-@register("okx", version="1", summary="OKX docs-v5 page; the URL fragment picks the section")
+@register("okx", version="2", summary="OKX docs-v5 page; the URL fragment picks the section")
 def parse_okx(doc: Document) -> list[Entry]:
     fragment = doc.fragment
     fragments = [fragment] if fragment else []

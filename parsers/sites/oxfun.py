@@ -19,7 +19,7 @@ _ALIASES = ("error-codes", "websocket-api-error-codes")
 
 @register(
     "oxfun",
-    version="1",
+    version="2",
     summary="OX.FUN GitBook Markdown, or the Slate page of OX.FUN/OPNX/CoinFLEX",
 )
 def parse_oxfun(doc: Document) -> list[Entry]:

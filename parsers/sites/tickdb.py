@@ -16,7 +16,7 @@ from errata.parsers.registry import register
 
 
 @register(
-    "tickdb", version="1", summary="TickDB Mintlify page (HTML or its .md): the code tables only"
+    "tickdb", version="2", summary="TickDB Mintlify page (HTML or its .md): the code tables only"
 )
 def parse_tickdb(doc: Document) -> list[Entry]:
     return read(doc, layouts=TABLES_ONLY)

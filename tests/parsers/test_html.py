@@ -138,9 +138,9 @@ def test_fragment_on_an_empty_named_anchor_before_a_heading() -> None:
     assert [e.code for e in parse("html", page, "https://x/#errs")] == ["1"]
 
 
-def test_struck_code_cell_is_flagged() -> None:
+def test_struck_code_cell_is_deprecated() -> None:
     page = table("<tr><td><del>50012</del></td><td>gone soon</td></tr>")
-    assert parse("html", page) == [Entry("50012", "gone soon", extra={"struck": "true"})]
+    assert parse("html", page) == [Entry("50012", "gone soon", deprecated=True)]
 
 
 def test_table_caption_names_the_section() -> None:

@@ -99,12 +99,12 @@ def test_embedded_html_table_is_read() -> None:
     ]
 
 
-def test_struck_code_is_kept_and_flagged() -> None:
+def test_struck_code_is_kept_and_deprecated() -> None:
     text = "| Code | Message |\n|--|--|\n| ~~50012~~ | Account status invalid |\n| 50013 | Busy |"
     entries = parse("markdown", text)
-    assert [(e.code, dict(e.extra)) for e in entries] == [
-        ("50012", {"struck": "true"}),
-        ("50013", {}),
+    assert [(e.code, e.deprecated, dict(e.extra)) for e in entries] == [
+        ("50012", True, {}),
+        ("50013", False, {}),
     ]
 
 
