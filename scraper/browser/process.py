@@ -35,6 +35,8 @@ PR_SET_PDEATHSIG = 1
 BROWSER_FD_IN, BROWSER_FD_OUT = 3, 4  # where --remote-debugging-pipe reads and writes
 _PROFILE_PREFIX = "errata-chromium-"
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+# Chromium puts a Unix socket below TMPDIR, and a socket's path has room for 107 bytes only.
+_LONGEST_TEMP = 60
 
 # Headless, and quiet on the network: without these Chromium calls Google hosts
 # (updates, sync, safe browsing, field trials) that a closed network never answers.
@@ -84,8 +86,9 @@ class Process:
 
     @classmethod
     def start(cls, executable: str, memory_mb: int, proxy: str | None = None) -> Process:
-        _remove_stale_profiles()
-        profile = Path(tempfile.mkdtemp(prefix=f"{_PROFILE_PREFIX}{os.getpid()}-"))
+        root = temp_root()
+        _remove_stale_profiles(root)
+        profile = Path(tempfile.mkdtemp(prefix=f"{_PROFILE_PREFIX}{os.getpid()}-", dir=root))
         browser_reads, to_browser = os.pipe()
         from_browser, browser_writes = os.pipe()
         args = [executable, *FLAGS, f"--user-data-dir={profile}"]
@@ -97,6 +100,7 @@ class Process:
         args.append("about:blank")
         home = {"HOME": str(profile), "XDG_CONFIG_HOME": str(profile / ".config")}
         home["XDG_CACHE_HOME"] = str(profile / ".cache")  # nothing lands in the user's own home
+        home["TMPDIR"] = str(root)
         try:
             popen = subprocess.Popen(
                 args,
@@ -216,10 +220,18 @@ def _stat_fields(stat: Path) -> list[str] | None:
     return text[text.rindex(")") + 2 :].split()
 
 
-def _remove_stale_profiles() -> None:
+def temp_root() -> Path:
+    """Where profiles go: the temporary folder, unless its path is too long for Chromium."""
+    root = Path(tempfile.gettempdir())
+    if len(str(root)) > _LONGEST_TEMP and Path("/tmp").is_dir():
+        return Path("/tmp")
+    return root
+
+
+def _remove_stale_profiles(root: Path) -> None:
     """Profiles of errata processes that no longer exist (killed before they could clean up)."""
     pattern = re.compile(rf"^{_PROFILE_PREFIX}(\d+)-")
-    for folder in Path(tempfile.gettempdir()).glob(f"{_PROFILE_PREFIX}*"):
+    for folder in root.glob(f"{_PROFILE_PREFIX}*"):
         match = pattern.match(folder.name)
         if match and not _alive(int(match.group(1))):
             shutil.rmtree(folder, ignore_errors=True)

@@ -75,19 +75,41 @@ class _State:
 
 
 class _Document:
-    """The main frame's latest document response: status and URL, after any reloads."""
+    """The main frame's latest document response, and whether the page is still loading data.
+
+    A docs app usually fetches its content after the page has loaded; until
+    those requests are answered a quiet DOM means nothing.
+    """
 
     def __init__(self, tab: Tab, url: str) -> None:
         self.frame = tab.target
         self.status: int | None = None
         self.url = url
+        self.loading: set[str] = set()
+        self.last_network = time.monotonic()
         tab.on("Network.responseReceived", self.received)
+        tab.on("Network.requestWillBeSent", self.sent)
+        tab.on("Network.loadingFinished", self.finished)
+        tab.on("Network.loadingFailed", self.finished)
 
     def received(self, params: dict[str, Any]) -> None:
         if params.get("type") == "Document" and params.get("frameId") == self.frame:
             response = params.get("response", {})
             self.status = int(response.get("status", 0)) or None
             self.url = str(response.get("url", self.url))
+
+    def sent(self, params: dict[str, Any]) -> None:
+        self.loading.add(str(params.get("requestId")))
+        self.last_network = time.monotonic()
+
+    def finished(self, params: dict[str, Any]) -> None:
+        self.loading.discard(str(params.get("requestId")))
+        self.last_network = time.monotonic()
+
+    def quiet(self, dom_quiet: float) -> float:
+        """Seconds without DOM changes and without network requests in flight."""
+        network = 0.0 if self.loading else time.monotonic() - self.last_network
+        return min(dom_quiet, network)
 
 
 async def render(tab: Tab, url: str, wait: Wait) -> Rendered:
@@ -112,7 +134,8 @@ async def _until_rendered(tab: Tab, wait: Wait, document: _Document) -> bytes:
             found_at = None
         elif state.found:
             found_at = found_at or now
-            if state.quiet >= wait.settle or now - found_at > _PATIENCE * wait.settle:
+            quiet = document.quiet(state.quiet)
+            if quiet >= wait.settle or now - found_at > max(_PATIENCE * wait.settle, 2.0):
                 html = await _dom(tab, wait)
                 if wait.selector is not None or not wait.is_challenge(html):
                     _refuse_error_page(document, html, wait)
