@@ -6,6 +6,7 @@ can say exactly which entries errata must read from it.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -137,10 +138,10 @@ def _stat(pid: str) -> list[str] | None:
 def session_processes(sid: int) -> list[int]:
     """Live (not zombie) processes of session ``sid``: everything errata started, however deep."""
     found = []
-    for entry in os.listdir("/proc"):
-        fields = _stat(entry) if entry.isdigit() else None
+    for entry in Path("/proc").iterdir():
+        fields = _stat(entry.name) if entry.name.isdigit() else None
         if fields and fields[3] == str(sid) and fields[0] != "Z":
-            found.append(int(entry))
+            found.append(int(entry.name))
     return found
 
 
@@ -171,7 +172,5 @@ def wait_for(condition: object, timeout: float, step: float = 0.1) -> bool:
 def reap(pids: Iterator[int] | Sequence[int]) -> None:
     """Test cleanup only: kill what a failed assertion would otherwise leave running."""
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
