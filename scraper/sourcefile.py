@@ -32,13 +32,17 @@ def append_sources(path: Path, blocks: Sequence[Mapping[str, Any]], note: str) -
         document.append("source", sources)
     if not isinstance(sources, AoT):
         raise ConfigError(f"{path}: 'source' must be an array of [[source]] tables")
+    before = sources[-1].as_string() if len(sources) else text
     for block in blocks:
         table = tomlkit.table()
         table.add(tomlkit.comment(note))
         for key, value in block.items():
             table.add(key, value)
-        table.add(tomlkit.nl())
+        table.trivia.indent = "" if before.endswith("\n\n") or not before else "\n"
         sources.append(table)
+        before = table.as_string()
+    if list(document.keys())[-1] != "source":  # a table follows the sources: keep a blank line
+        sources[-1].add(tomlkit.nl())
     result = tomlkit.dumps(document)
     checked = config.parse(tomllib.loads(result), path)  # never write a file errata cannot read
     _replace(path, result)

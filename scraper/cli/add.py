@@ -217,13 +217,13 @@ def _is_markdown(fetched: FetchResult) -> bool:
 
 
 def _listed_markdown(index: FetchResult, page: str) -> str | None:
-    """The Markdown file ``llms.txt`` lists for ``page``, if it lists one."""
+    """The Markdown file ``llms.txt`` lists for ``page`` (its path, perhaps under a prefix, + .md)."""
     if index.body is None:
         return None
-    wanted = urlsplit(page).path.rstrip("/")
+    wanted = urlsplit(page).path.rstrip("/") + ".md"
     for match in _MD_LINK.finditer(index.body.decode("utf-8", errors="replace")):
         link = urljoin(page, str(match.group("url") or match.group("bare")))
-        if urlsplit(link).path.removesuffix(".md").rstrip("/") == wanted:
+        if wanted != ".md" and urlsplit(link).path.endswith(wanted):
             return link
     return None
 
