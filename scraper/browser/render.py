@@ -14,7 +14,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from errata.errors import FetchError, FetchErrorKind
@@ -142,9 +142,8 @@ async def _until_rendered(tab: Tab, wait: Wait, document: _Document) -> bytes:
                     return html
                 found_at = None  # a challenge page: it reloads itself when it is done
         elif state.quiet >= wait.settle and (document.status or 0) >= 400:
-            _refuse_error_page(
-                document, await _dom(tab, wait), wait
-            )  # it will never show the section
+            html = await _dom(tab, wait)
+            _refuse_error_page(document, html, wait)  # an error page will never show the section
         await asyncio.sleep(_POLL)
     raise await _late(tab, wait)
 
@@ -159,7 +158,7 @@ def _refuse_error_page(document: _Document, html: bytes, wait: Wait) -> None:
 async def _late(tab: Tab, wait: Wait) -> FetchError:
     """The error for a page that missed its deadline: a challenge still showing, or a timeout."""
     try:
-        html = await asyncio.wait_for(_dom(tab, wait), 5)
+        html = await _dom(tab, replace(wait, deadline=time.monotonic() + 5))
     except (CdpError, FetchError, TimeoutError):
         html = b""
     if html and wait.is_challenge(html):

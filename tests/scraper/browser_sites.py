@@ -100,10 +100,12 @@ MINT_MD = "# Errors\n\n| Code | Message |\n| --- | --- |\n" + "".join(
 
 
 class DocsServer(PageServer):
-    """The pages above; ``/guarded`` shows the challenge until the browser sends the cookie."""
+    """The pages above; ``/guarded`` shows the challenge until the browser sends the cookie,
+    ``/wall`` always does."""
 
     def respond(self, handler: Handler) -> None:
-        if handler.path == "/guarded" and "passed=yes" not in handler.headers.get("Cookie", ""):
+        passed = "passed=yes" in handler.headers.get("Cookie", "")
+        if handler.path == "/wall" or (handler.path == "/guarded" and not passed):
             body = CHALLENGE.encode()
             handler.send_page(503, body, {"Content-Type": "text/html; charset=utf-8"})
             return

@@ -17,7 +17,8 @@ import pytest
 
 from errata.scraper.browser.process import processes_mentioning
 from errata.scraper.config import Page, load
-from tests.scraper.browser_sites import APP, REST, DocsServer, docs_server, expected
+from errata.scraper.localserver import Page as PageOf
+from tests.scraper.browser_sites import APP, GUARDED, REST, DocsServer, docs_server, expected
 from tests.support import json_out, run_cli
 
 
@@ -157,20 +158,22 @@ def test_without_chromium_a_fallback_keeps_the_plain_result_and_says_why(
 
 
 @pytest.mark.parametrize(
-    ("browser", "api_delay", "kind", "words"),
+    ("page", "browser", "api_delay", "kind", "words"),
     [
-        ("memory = 50", 0.8, "too_large", "more than its 50 MB"),
-        ("timeout = 3", 60.0, "timeout", "did not appear"),
+        ("/app#errors", "memory = 50", 0.8, "too_large", "more than its 50 MB"),
+        ("/app#errors", "timeout = 3", 60.0, "timeout", "did not appear"),
+        ("/wall#errors", "timeout = 3", 0.8, "blocked", "did not get past"),
+        ("/missing#errors", "timeout = 30", 0.8, "http_status", "HTTP 404"),
     ],
-    ids=["memory-cap", "deadline"],
+    ids=["memory-cap", "deadline", "endless-challenge", "not-found"],
 )
-def test_a_page_over_its_limits_fails_and_its_browser_is_gone(
+def test_a_page_the_browser_cannot_read_fails_and_its_browser_is_gone(
     tmp_path: Path, env: dict[str, str], own_temp: Path,
-    browser: str, api_delay: float, kind: str, words: str,
+    page: str, browser: str, api_delay: float, kind: str, words: str,
 ) -> None:  # fmt: skip
     with docs_server(api_delay) as site:
         configure(tmp_path, [
-            {"id": "app", "exchange": "demo", "url": site.url("/app#errors"), "fetch": "browser"},
+            {"id": "app", "exchange": "demo", "url": site.url(page), "fetch": "browser"},
         ], f"[browser]\n{browser}\n")  # fmt: skip
         started = time.monotonic()
         result = run_cli(["run"], env)
@@ -230,3 +233,19 @@ def test_bad_browser_settings_are_one_line(tmp_path: Path, snippet: str, problem
     with pytest.raises(Exception, match=r"\[browser\]") as caught:
         load(path)
     assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(("per_host", "most"), [(1, 1), (3, 3)], ids=["one-per-host", "three"])
+def test_browser_fetches_keep_the_per_host_limit(
+    tmp_path: Path, env: dict[str, str], per_host: int, most: int
+) -> None:
+    with docs_server() as site:
+        for name in "abc":
+            site.pages[f"/{name}"] = PageOf(GUARDED.encode(), delay=0.6)
+        sources = [
+            {"id": name, "exchange": "demo", "url": site.url(f"/{name}#errors"), "fetch": "browser"}
+            for name in "abc"
+        ]
+        configure(tmp_path, sources, f"per_host = {per_host}\n[browser]\nconcurrency = 3\n")
+        assert run_cli(["run"], env).exit_code == 0
+    assert site.most_concurrent == most
