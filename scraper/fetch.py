@@ -223,7 +223,7 @@ class _Fetcher:
         validators: Mapping[str, Validators],
         browser: BrowserSettings | None = None,
     ) -> None:
-        from errata.scraper.config import BrowserSettings
+        from errata.scraper.config import BrowserSettings  # config imports this module
 
         self.settings = settings
         self.validators = validators

@@ -155,11 +155,16 @@ def _refuse_duplicates(config: Config, url: str, source_id: str | None) -> None:
 
 def _best(url: str, config: Config) -> Choice:
     """The reading and parser that find the most codes; the browser only when nothing else does."""
-    readings = _plain_readings(url, config)
+    readings, failure = _plain_readings(url, config)
     choices = [c for r in readings for c in _choices(r, url)]
     if not any(c.sections for c in choices) and find_executable(config.browser.executable):
-        choices += _choices(_browser_reading(url, config), url)
+        try:
+            choices += _choices(_browser_reading(url, config), url)
+        except FetchError as error:
+            failure = failure or error
     found = [c for c in choices if c.sections]
+    if not found and failure is not None:
+        raise FetchError(failure.kind, f"cannot read {url}: {failure}", failure.status)
     if not found:
         hint = "" if find_executable(config.browser.executable) else (
             "; if the page is built by JavaScript, install chromium (apt-get install -y chromium) "
@@ -169,7 +174,8 @@ def _best(url: str, config: Config) -> Choice:
     return max(found, key=Choice.rank)
 
 
-def _plain_readings(url: str, config: Config) -> list[Reading]:
+def _plain_readings(url: str, config: Config) -> tuple[list[Reading], FetchError | None]:
+    """The page and its Markdown rendition, and why the page itself could not be read, if so."""
     page = urldefrag(url).url
     twin = markdown_url(page)
     index = urljoin(page, "/llms.txt")
@@ -177,13 +183,11 @@ def _plain_readings(url: str, config: Config) -> list[Reading]:
     readings: list[Reading] = []
     if (plain_page := got[Request((page,))]).body is not None:
         readings.append(Reading("http", page, plain_page.body, plain_page.content_type))
-    elif plain_page.error is not None and not _is_markdown(got[Request((twin,))]):
-        raise plain_page.error
     if twin != page and _is_markdown(twin_page := got[Request((twin,))]):
         readings.append(Reading("markdown", page, twin_page.body or b"", twin_page.content_type))
     elif (listed := _listed_markdown(got[Request((index,))], page)) not in (None, twin):
         readings += _listed_reading(str(listed), config)
-    return readings
+    return readings, plain_page.error
 
 
 def _listed_reading(url: str, config: Config) -> list[Reading]:

@@ -73,6 +73,7 @@ SITES = {
     "mintlify": ("/docs/errors", [("demo-errors", "/docs/errors", "markdown", expected(MINT, "Errors"))]),
     "llms-txt": ("/guide/errors", [("demo-errors", "/raw/guide/errors.md", "http", expected(MINT, "Errors"))]),
     "js-app": ("/app", [("demo-app", "/app", "browser", expected(APP, "Errors"))]),
+    "challenge": ("/guarded", [("demo-guarded", "/guarded", "browser", expected(REST, "Errors"))]),
 }  # fmt: skip
 
 
@@ -134,6 +135,16 @@ def test_add_refuses_with_one_line_and_leaves_the_file_alone(
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and problem in result.stderr
     assert config.read_text() == before
+
+
+def test_a_page_that_cannot_be_read_is_one_line_naming_it(
+    site: DocsServer, config: Path, env: dict[str, str]
+) -> None:
+    result = run_cli(["add", site.url("/nowhere"), "--yes"], env)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert f"cannot read {site.url('/nowhere')}: HTTP 404" in result.stderr
+    assert config.read_text() == CONFIG
 
 
 @pytest.mark.parametrize(
