@@ -100,12 +100,12 @@ MINT_MD = "# Errors\n\n| Code | Message |\n| --- | --- |\n" + "".join(
 
 
 class DocsServer(PageServer):
-    """The pages above; ``/guarded`` shows the challenge until the browser sends the cookie,
+    """The pages above; ``/guarded…`` show the challenge until the browser sends the cookie,
     ``/wall`` always does."""
 
     def respond(self, handler: Handler) -> None:
         passed = "passed=yes" in handler.headers.get("Cookie", "")
-        if handler.path == "/wall" or (handler.path == "/guarded" and not passed):
+        if handler.path == "/wall" or (handler.path.startswith("/guarded") and not passed):
             body = CHALLENGE.encode()
             handler.send_page(503, body, {"Content-Type": "text/html; charset=utf-8"})
             return
@@ -120,6 +120,7 @@ def docs_server(api_delay: float = 0.8) -> DocsServer:
             "/app": Page(APP_PAGE.encode()),
             "/api/errors.json": Page(data, "application/json", delay=api_delay),
             "/guarded": Page(GUARDED.encode()),
+            "/guarded-app": Page(APP_PAGE.encode()),  # the docs app, behind the wall
             "/docs/errors": Page(MINT_HTML.encode()),
             "/docs/errors.md": Page(MINT_MD.encode(), "text/markdown; charset=utf-8"),
         }

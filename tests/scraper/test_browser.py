@@ -90,16 +90,19 @@ def test_the_browser_fallback_passes_a_challenge_and_reads_an_app(
         {"id": "guarded-plain", "exchange": "demo", "url": site.url("/guarded#errors")},
         {"id": "guarded", "exchange": "demo", "url": site.url("/guarded#errors"), "fallback": "browser"},
         {"id": "app", "exchange": "demo", "url": site.url("/app#errors"), "fallback": "browser"},
+        {"id": "guarded-app", "exchange": "demo", "url": site.url("/guarded-app#errors"),
+         "fallback": "browser"},
     ])  # fmt: skip
     result = run_cli(["run"], env)
     assert result.exit_code == 1  # guarded-plain stays blocked
     assert "guarded-plain" in result.stderr and "(blocked)" in result.stderr
     assert current("guarded", env) == expected(REST, "Errors")
     assert current("app", env) == expected(APP, "Errors")
+    assert current("guarded-app", env) == expected(APP, "Errors")
     rows = strategies(tmp_path)
     assert rows["guarded-plain"] == [("http", "failed")]
     assert rows["guarded"] == [("browser", "new")]  # the blocked plain attempt is not stored
-    assert rows["app"] == [("browser", "new")]
+    assert rows["app"] == rows["guarded-app"] == [("browser", "new")]
     cookies = [h.get("Cookie", "") for path, h in site.requests if path == "/guarded"]
     assert any("passed=yes" in c for c in cookies)  # the browser got through the wall itself
     no_browser_left(own_temp)
