@@ -6,6 +6,8 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bench import diff_bench, store_bench
 from bench.fetch_bench import page as fetch_page
 from errata import differ, parsers
@@ -38,6 +40,7 @@ def test_diff_bench_revisions_have_the_promised_share_of_changes() -> None:
     assert 60 <= len(differ.diff(old, new)) <= 120  # about 5% of 2,000 rows
 
 
+@pytest.mark.corpus
 def test_fetch_bench_page_is_300_kb_with_the_okx_table() -> None:
     body = fetch_page()
     assert 290_000 <= len(body) <= 320_000
