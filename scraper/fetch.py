@@ -11,12 +11,15 @@ Every failure becomes a ``FetchError`` of one kind, stored on the fetch row:
 - ``redirect``: too many redirects, or one to a non-http(s) URL.
 
 A failed fetch never reaches the parser, so it can never look like a page
-that lost its codes.
+that lost its codes. Each retry is one log line naming the sources, the URL
+(without credentials or query values, which may hold tokens), what went wrong
+and the wait.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import re
 import time
@@ -25,15 +28,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
 import stamina
+from stamina.instrumentation import RetryDetails, set_on_retry_hooks
 
 from errata.errors import FetchError, FetchErrorKind
 from errata.parsers.document import binary_kind
 from errata.scraper.config import FetchSettings
 
+log = logging.getLogger("errata")
 ErrorKind = FetchErrorKind
 MAX_REDIRECTS = 5
 _PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
@@ -51,11 +56,37 @@ _WEAK_CHALLENGE = re.compile(
 
 
 class _Transient(Exception):
-    """A failure worth another attempt (5xx, 429, network trouble)."""
+    """A failure worth another attempt (5xx, 429, network trouble); ``where`` is for the log."""
 
-    def __init__(self, error: FetchError) -> None:
+    def __init__(self, error: FetchError, where: str = "", attempts: int = 0) -> None:
         super().__init__(str(error))
         self.error = error
+        self.where = where
+        self.attempts = attempts
+
+
+def shown_url(url: str) -> str:
+    """A URL fit for a log line: no user or password, no query values (they may be tokens)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    query = "&".join(f"{key}=…" for key, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, host + port, parts.path, query, ""))
+
+
+def _log_retry(details: RetryDetails) -> None:
+    """stamina's retry hook: one line per retry, naming the sources, the URL and the wait."""
+    cause = details.caused_by
+    if not isinstance(cause, _Transient):
+        return
+    log.warning(
+        "%s: %s; retry %d of %d in %.1f s",
+        cause.where, cause.error, details.retry_num, cause.attempts, details.wait_for,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +119,7 @@ def fetch_all(
     settings: FetchSettings,
     validators: Mapping[str, Validators] | None = None,
     on_result: Arrival | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, ...], FetchResult]:
     """Fetch each chain of URLs: the first that answers well wins, the others are fallbacks.
 
@@ -95,10 +127,11 @@ def fetch_all(
     asks for ``(page.md, page)``. Each distinct URL is fetched once per call,
     however many chains name it. ``on_result`` is called as each chain
     completes, so a page can be parsed and stored while slower sites are still
-    answering.
+    answering. ``labels`` names the sources behind a URL in log lines.
     """
     unique = list(dict.fromkeys(tuple(chain) for chain in chains))
-    return asyncio.run(_fetch_all(unique, settings, validators or {}, on_result))
+    set_on_retry_hooks([_log_retry])  # instead of stamina's own line, which names nothing
+    return asyncio.run(_fetch_all(unique, settings, validators or {}, on_result, labels or {}))
 
 
 async def _fetch_all(
@@ -106,8 +139,9 @@ async def _fetch_all(
     settings: FetchSettings,
     validators: Mapping[str, Validators],
     on_result: Arrival | None,
+    labels: Mapping[str, str],
 ) -> dict[tuple[str, ...], FetchResult]:
-    async with _Fetcher(settings, validators) as fetcher:
+    async with _Fetcher(settings, validators, labels) as fetcher:
 
         async def one(chain: tuple[str, ...]) -> FetchResult:
             result = await fetcher.chain(chain)
@@ -129,9 +163,15 @@ class _Host:
 
 
 class _Fetcher:
-    def __init__(self, settings: FetchSettings, validators: Mapping[str, Validators]) -> None:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        validators: Mapping[str, Validators],
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
         self.settings = settings
         self.validators = validators
+        self.labels = labels or {}
         self.overall = asyncio.Semaphore(settings.concurrency)
         self.hosts: dict[str, _Host] = defaultdict(
             lambda: _Host(asyncio.Semaphore(settings.per_host))
@@ -185,12 +225,21 @@ class _Fetcher:
                 with attempt:
                     async with self.overall, host.slots:
                         await self._keep_distance(host)
-                        return await self._attempt(url, started)
+                        try:
+                            return await self._attempt(url, started)
+                        except _Transient as transient:
+                            transient.where = self._where(url)
+                            transient.attempts = self.settings.retries
+                            raise
         except _Transient as transient:
             return _failure(url, transient.error, started)
         except FetchError as error:
             return _failure(url, error, started)
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    def _where(self, url: str) -> str:
+        label = self.labels.get(url)
+        return f"{label} ({shown_url(url)})" if label else shown_url(url)
 
     async def _keep_distance(self, host: _Host) -> None:
         """Space requests to one host by ``host_delay`` seconds, with jitter."""

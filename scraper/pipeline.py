@@ -112,7 +112,11 @@ def run(
             done[(source.id, page.key)] = outcome
 
     try:
-        fetch_all(readers, config.fetch, _validators(store, pages), on_result=arrived)
+        fetch_all(
+            readers, config.fetch, _validators(store, pages), on_result=arrived,
+            labels={url: ", ".join(dict.fromkeys(s.id for s, _ in readers[chain]))
+                    for chain in readers for url in chain},
+        )  # fmt: skip
     except Interrupted:
         result.interrupted = True
         log.warning(

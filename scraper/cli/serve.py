@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from errata.db.links import DATABASE
 from errata.errors import UsageError
-from errata.scraper.cli.app import Paths, cli, log, with_paths
+from errata.scraper.cli.app import cli, log
+from errata.scraper.cli.options import Paths, with_paths
 
 DEFAULT_PORT = 8001  # Datasette's own default
 _NEEDS = ("datasette", "datasette_atom", "uvicorn")
@@ -61,6 +61,7 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
     with replace(paths, db=path).store():
         pass  # brings the schema up to date, so the views and queries the pages use exist
     from errata.db.browse import datasette  # after the check: it imports Datasette
+    from errata.db.links import DATABASE
 
     listener = _listen(host, port)
     try:
