@@ -284,6 +284,17 @@ def test_the_option_after_the_command_wins(tmp_path: Path) -> None:
     assert result.exit_code == 0 and json_out(result)
 
 
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [("errata cur", "current"), ("errata changes --so", "--source"), ("errata -", "--no-color")],
+)
+def test_shell_completion_through_errata_complete(words: str, expected: str) -> None:
+    env = {**os.environ, "_ERRATA_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - 1)}  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "errata"], env=env, capture_output=True, text=True, cwd=REPO)  # fmt: skip
+    assert f"plain,{expected}" in done.stdout.splitlines()
+
+
 @pytest.mark.parametrize("flag", ["-V", "--version"])
 def test_version(flag: str) -> None:
     from errata import __version__

@@ -173,6 +173,8 @@ def test_locale_pages_are_revised_on_their_own(
     server.pages["/zh/"] = Page(b"down", status=500)
     third = run_cli(["run", "--json"], env)
     assert third.exit_code == 1 and json_out(third) == []
-    assert f"okx-ws [zh] ({server.url('/zh/')}): fetch failed (http_status): HTTP 500" in third.stderr
+    assert (
+        f"okx-ws [zh] ({server.url('/zh/')}): fetch failed (http_status): HTTP 500" in third.stderr
+    )
     locales = {e["locale"] for e in json_out(run_cli(["current", "okx-ws", "--json"], env))}
     assert locales == {"en", "zh"}  # the failing page removed nothing
