@@ -1,26 +1,41 @@
-"""``make bench``: run every benchmark and write the figures into bench/README.md."""
+"""``make bench``: run every benchmark (or those named) and write the figures into bench/README.md.
+
+python -m bench              # all of them
+python -m bench startup      # only these
+"""
 
 from __future__ import annotations
 
-from bench import diff_bench, fetch_bench, parse_bench, peer_bench, store_bench
+import importlib
+import sys
+
 from bench.harness import write_section
 
+# name -> module of bench/ with a main() returning Markdown; imported only when it runs
 BENCHMARKS = {
-    "parse": parse_bench.main,
-    "diff": diff_bench.main,
-    "fetch": fetch_bench.main,
-    "store": store_bench.main,
-    "peer": peer_bench.main,
+    "parse": "parse_bench",
+    "diff": "diff_bench",
+    "fetch": "fetch_bench",
+    "store": "store_bench",
+    "startup": "startup_bench",
+    "peer": "peer_bench",
 }
 
 
-def main() -> None:
-    for name, run in BENCHMARKS.items():
+def main(names: list[str]) -> None:
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        raise SystemExit(
+            f"bench: unknown benchmark {unknown[0]!r} (known: {', '.join(BENCHMARKS)})"
+        )
+    for name, module in BENCHMARKS.items():
+        if names and name not in names:
+            continue
         print(f"== {name}", flush=True)
-        result = run()
+        result = importlib.import_module(f"bench.{module}").main()
         print(result, flush=True)
         write_section(name, result)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -8,7 +8,7 @@ from errata.differ import Change
 from errata.reports.escape import markdown_code, markdown_text
 from errata.reports.model import Problem, Report, by_time, grouped, location
 from errata.reports.registry import renderer
-from errata.reports.worddiff import word_diff
+from errata.differ.worddiff import word_diff
 
 ICONS = {"high": "🔴", "medium": "🟠", "low": "⚪"}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from typing import Literal
@@ -164,7 +164,7 @@ class _Collector:
 
         fetch_requests(
             readers, self.config.fetch, _validators(self.store, pages), arrived,
-            browser=self.config.browser, stop=self.stop,
+            browser=self.config.browser, stop=self.stop, labels=_labels((r, s) for r, pairs in readers.items() for s, _ in pairs),
         )  # fmt: skip
         self.fall_back()
 
@@ -215,11 +215,23 @@ class _Collector:
             for retry in waiting[request]:
                 self.keep(retry.source, retry.page, _explained(fetched, retry.reason))
 
-        fetch_requests(waiting, self.config.fetch, {}, rendered, browser=browser, stop=self.stop)
+        fetch_requests(
+            waiting, self.config.fetch, {}, rendered,
+            browser=browser, stop=self.stop, labels=_labels((r, x.source) for r, xs in waiting.items() for x in xs),
+        )  # fmt: skip
 
     def _check_stop(self) -> None:
         if self.stop is not None and self.stop.is_set():
             raise Interrupted
+
+
+def _labels(readers: Iterable[tuple[Request, Source]]) -> dict[str, str]:
+    """For log lines: each URL with the ids of the sources that read it."""
+    ids: dict[str, dict[str, None]] = defaultdict(dict)
+    for request, source in readers:
+        for url in request.urls:
+            ids[url][source.id] = None
+    return {url: ", ".join(names) for url, names in ids.items()}
 
 
 def _raise_alerts(
