@@ -80,8 +80,9 @@ def _deliver_route(
     since = str(row["since"])
     changes = [c for c in outbox.pending_changes(route.name, since) if route.wants(c)]
     alerts = [
-        a for a in outbox.pending_alerts(route.name, since) if route.health and route.covers(a["source_id"], a["exchange"])
+        a for a in outbox.pending_alerts(route.name, since) if route.hears_of(a["source_id"], a["exchange"])
     ]  # fmt: skip
+    problems = route_problems(route, problems, config)
     last = row["last_digest_at"]
     due = route.due(times.to_datetime(last) if last else None, times.to_datetime(now))
     digest = route.mode == "digest"
@@ -162,6 +163,17 @@ def send(route: Route, report: Report, context: Context, env: Mapping[str, str])
     except DeliveryError as error:
         return redact(str(error), route, env)
     return None  # pragma: no cover - the loop returns or raises
+
+
+def route_problems(route: Route, problems: Sequence[Problem], config: Config) -> list[Problem]:
+    """The run's problems with the sources this route covers, unless it opted out."""
+    exchanges = {source.id: source.exchange for source in config.sources}
+    mine = []
+    for problem in problems:
+        source = problem.source.split(" [")[0]  # "okx-ws [zh]": a page of okx-ws
+        if route.hears_of(source, exchanges.get(source, "")):
+            mine.append(problem)
+    return mine
 
 
 def redact(text: str, route: Route, env: Mapping[str, str]) -> str:

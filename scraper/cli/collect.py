@@ -74,6 +74,8 @@ def run(
 
     Each [[notify]] route then gets what it is owed (see Notifications in
     the README); a delivery that fails stays pending for the next run.
+    Exits 1 when a page failed, else 4 when a page was held back as
+    suspect (errata accept SOURCE applies it).
 
     \b
     Example:
@@ -97,7 +99,7 @@ def run(
         report_format(fmt, as_json),
         result.alerts,
     )
-    sys.exit(exit_code(result.outcomes, fail_on))
+    sys.exit(exit_code(result.outcomes, fail_on, hold=True))
 
 
 @cli.command()
