@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from errata.reports import slack
-from errata.reports.channels.base import Channel, Context, channel, secret
-from errata.reports.channels.http import post
+from errata.reports.channels.base import Channel, Context, channel
+from errata.reports.channels.http import post, url_from
 from errata.reports.model import Report
 
 
@@ -31,4 +31,4 @@ class SlackChannel:
     "slack", {"webhook_url_env": str}, required=("webhook_url_env",), secrets=("webhook_url_env",)
 )
 def build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Channel:
-    return SlackChannel(secret(settings, "webhook_url_env", env))
+    return SlackChannel(url_from(settings, "webhook_url_env", env, "Slack"))
