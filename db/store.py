@@ -228,7 +228,10 @@ class Store:
         return [row["id"] for row in self.db.query("SELECT id FROM sources ORDER BY id")]
 
     def start_run(self, started_at: str) -> int:
+        """A new run. A run still ``running`` was killed (runs hold the write lock, so none
+        is alive now): it is marked ``interrupted`` instead of running forever."""
         with self.transaction():
+            self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             return _pk(self.db.table("runs").insert({"started_at": started_at}))
 
     def finish_run(

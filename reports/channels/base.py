@@ -37,6 +37,9 @@ class Context:
     sources: Callable[[], Sequence[SourceState]] = lambda: ()
     kind: str = "changes"  # "changes", "digest", "heartbeat", "alert" or "test"
     delivery_id: str = ""  # the same across retries, so a receiver can drop a repeat
+    # Message n of this delivery: already accepted (skip it), and mark it accepted at once.
+    already_sent: Callable[[int], bool] = lambda _part: False
+    mark_sent: Callable[[int], None] = lambda _part: None
 
 
 class Channel(Protocol):

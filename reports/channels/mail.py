@@ -36,13 +36,18 @@ def subject(report: Report, prefix: str) -> str:
     return _FLAT.sub(" ", line)[:200]
 
 
-def message(report: Report, sender: str, to: Sequence[str], prefix: str) -> EmailMessage:
+def message(
+    report: Report, sender: str, to: Sequence[str], prefix: str, delivery_id: str = ""
+) -> EmailMessage:
+    """The mail; its Message-ID is the delivery id, so a repeat of it can be recognised."""
     mail = EmailMessage()
     mail["Subject"] = subject(report, prefix)
     mail["From"] = sender
     mail["To"] = ", ".join(to)
     mail["Date"] = formatdate(usegmt=True)
-    mail["Message-ID"] = make_msgid(domain="errata.invalid")
+    mail["Message-ID"] = (
+        f"<{delivery_id}@errata.invalid>" if delivery_id else make_msgid(domain="errata.invalid")
+    )
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(text.render_text(report))
     mail.add_alternative(html.render_html(report), subtype="html")
@@ -54,11 +59,18 @@ class EmailChannel:
         self._settings = settings
         self._password = password
 
-    def send(self, report: Report, _context: Context) -> None:
+    def send(self, report: Report, context: Context) -> None:
+        if context.already_sent(0):
+            return
+        s = self._settings
+        prefix = s.get("subject_prefix", "[errata]")
+        self._send(message(report, s["from"], s["to"], prefix, context.delivery_id))
+        context.mark_sent(0)
+
+    def _send(self, mail: EmailMessage) -> None:
         s = self._settings
         security = s.get("security", "starttls")
         port = int(s.get("port", {"ssl": 465, "starttls": 587}.get(security, 25)))
-        mail = message(report, s["from"], s["to"], s.get("subject_prefix", "[errata]"))
         try:
             smtp_class = smtplib.SMTP_SSL if security == "ssl" else smtplib.SMTP
             kwargs: dict[str, Any] = {"timeout": 30}
@@ -93,7 +105,7 @@ def delivery_error(error: smtplib.SMTPException | OSError) -> DeliveryError:
     if isinstance(error, smtplib.SMTPAuthenticationError):
         return DeliveryError("email: the SMTP server refused the login", transient=False)
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
+        codes = [code for code, _ in error.recipients.values()] or [550]
         refused = ", ".join(error.recipients)
         return DeliveryError(f"email: recipients refused: {refused}", transient=min(codes) < 500)
     if isinstance(error, socket.gaierror) and error.errno != socket.EAI_AGAIN:

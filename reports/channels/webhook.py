@@ -52,11 +52,14 @@ class WebhookChannel:
         self._key = key
 
     def send(self, report: Report, context: Context) -> None:
+        if context.already_sent(0):
+            return
         body = json.dumps(payload(report, context), ensure_ascii=False).encode()
         headers = {"x-errata-event": context.kind, "x-errata-delivery": context.delivery_id}
         if self._key:
             headers[SIGNATURE_HEADER] = signature(body, self._key)
         post(self._url, body, headers, "webhook")
+        context.mark_sent(0)
 
 
 @channel(

@@ -66,6 +66,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m006_gap_reports",
         "m008_fetch_strategy",
         "m009_reading_views",
+        "m011_ops",
     ]
     again.close()
 
