@@ -251,10 +251,14 @@ def resolve_source(
     new or has no such page, ``--locale`` gives its main page's language instead.
     """
     from errata import parsers
-    from errata.scraper.config import Source, url_problem
+    from errata.scraper.config import Source, slug_problem, url_problem
 
     configured = next((s for s in config.sources if s.id == source_id), None)
     stored = store.source(source_id)
+    named = {"source id": source_id if not (configured or stored) else None, "--exchange": exchange}
+    for what, value in named.items():
+        if value is not None and (problem := slug_problem(value)):
+            raise UsageError(f"{what} {value!r} {problem}")
     fields = ("id", "exchange", "url", "parser", "api", "title", "locale")
     base = configured or (
         Source(**{name: stored[name] for name in fields})
