@@ -58,6 +58,7 @@ class FetchSettings:
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
     retry_after_max: float = 120.0  # the longest Retry-After honoured
+    allow_private_redirects: bool = False  # follow a public page's redirect into a private network
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,7 +478,7 @@ def _fetch_settings(raw: Any, path: Path) -> FetchSettings:
     _no_unknown_keys(raw, FETCH_KEYS, f"{where}: unknown key")
     for key, value in raw.items():
         _check_type(value, FETCH_KEYS[key], f"{where}: {key}")
-        if isinstance(value, str):
+        if isinstance(value, str | bool):
             continue
         if value < 0 or (value == 0 and key not in ("retries", "host_delay")):
             raise ConfigError(f"{where}: {key} must be positive, not {value}")
