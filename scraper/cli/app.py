@@ -3,8 +3,9 @@
 Data goes to stdout (text or Markdown for people, exactly one JSON document
 with ``--json``); logs and errors go to stderr. Errors are ``errata.errors``
 classes, each carrying its exit code: 0 success, 1 some sources failed, 2 bad
-usage or configuration, 3 a change at or above ``--fail-on`` was found, 75
-another process holds the database's write lock.
+usage or configuration, 3 a change at or above ``--fail-on`` was found, 4 a
+page was held back as suspect (``run``, ``health``), 75 another process holds
+the database's write lock.
 
 Start-up cost is part of every command, so this module imports only click and
 the standard library: each command's module is imported when that command
@@ -36,6 +37,7 @@ COMMANDS = {
     "accept": "rebuild",
     "add": "add",
     "changes": "read",
+    "check": "check",
     "current": "read",
     "demo": "demo",
     "diff": "read",
