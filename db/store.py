@@ -154,12 +154,12 @@ class Store:
         read-only mount is a ``StoreError``: one line naming the file, exit 2.
         """
         try:
-            return cls._open(path, timeout)
+            return cls._connect(path, timeout)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{path}: {open_problem(error)}") from None
 
     @classmethod
-    def _open(cls, path: str | Path, timeout: float) -> Store:
+    def _connect(cls, path: str | Path, timeout: float) -> Store:
         conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode=WAL")

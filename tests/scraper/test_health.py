@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from errata.db.store import Store
@@ -146,3 +147,20 @@ def test_a_failure_still_exits_1_when_a_page_is_also_held_back(
     server.pages["/p"] = Page(GUTTED)
     server.pages["/q"] = Page(b"down", status=500)
     assert run_cli(["run"], env).exit_code == 1
+
+
+def test_the_scheduler_names_held_pages_in_its_summary(
+    server: PageServer, env: dict[str, str]
+) -> None:
+    from errata.scraper.cli.options import Paths
+    from errata.scraper.cli.schedule import _one_run
+
+    configure(env, server)
+    server.pages["/p"] = Page(FULL)
+    server.pages["/q"] = Page(PAGE)
+    paths = Paths(
+        Path(env["ERRATA_DB"]), Path(env["ERRATA_CONFIG"]), True, Path(env["ERRATA_ARCHIVE"])
+    )
+    assert "held back" not in _one_run(paths, (), threading.Event())
+    server.pages["/p"] = Page(GUTTED)
+    assert "held back: s (errata accept SOURCE)" in _one_run(paths, (), threading.Event())
