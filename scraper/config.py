@@ -106,6 +106,8 @@ class Source:
     format: str = "html"  # "markdown": fetch each page's Markdown rendition first
     schedule: str | None = None  # its own crontab expression for ``errata schedule``
     categories: Mapping[str, str] = field(default_factory=dict)  # code -> category overrides
+    # the other columns whose edits are detail_changed; None: prose and HTTP-status columns
+    detail_columns: tuple[str, ...] | None = None
 
     def pages(self) -> list[Page]:
         """The main page, then one per extra locale; each is fetched and revised on its own."""
@@ -142,8 +144,11 @@ class Config:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     def policy_for(self, source: Source) -> Policy:
-        """The global policy refined by the source's own severity, ignore and max_removed."""
-        return self.policy.refined(source.severity, source.ignore, source.max_removed)
+        """The global policy refined by the source's own severity, ignore, max_removed and
+        detail_columns."""
+        return self.policy.refined(
+            source.severity, source.ignore, source.max_removed, source.detail_columns
+        )
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -172,6 +177,7 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "format": str,
     "schedule": str,
     "categories": dict,
+    "detail_columns": list,
 }
 _REQUIRED = ("id", "exchange", "url")
 _FORMATS = ("html", "markdown")
@@ -447,7 +453,19 @@ def _source(raw: Any, path: Path, index: int) -> Source:
         categories = validate_overrides(raw.get("categories", {}))
     except ValueError as error:
         raise ConfigError(f"{where}: categories: {error}") from None
+    raw = {**raw, **_detail_columns(raw.get("detail_columns"), where)}
     return Source(**{**raw, "ignore": tuple(raw.get("ignore", ())), "categories": categories})
+
+
+def _detail_columns(columns: list[Any] | None, where: str) -> dict[str, tuple[str, ...]]:
+    """The source's ``detail_columns``, checked; nothing when not configured (the default)."""
+    if columns is None:
+        return {}
+    try:
+        DEFAULT_POLICY.refined(detail_columns=columns)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return {"detail_columns": tuple(columns)}
 
 
 def url_problem(url: str) -> str | None:
