@@ -1,15 +1,18 @@
 """Two revisions of a source in, classified changes out.
 
-Matching is per (locale, code) over all occurrences of the code, because codes
-repeat (OKX lists 51024 thirty-two times):
-
-1. occurrences equal in section and message pair off silently;
-2. the same message in another section is ``moved``;
-3. the rest pair up greedily by message similarity, best pairs first, and
-   become ``reworded``; only surplus occurrences are ``added``/``removed``,
-   so a code present on both sides is never reported as removed plus added;
-4. finally a removed and an added occurrence with the same normalised
-   message in the same section are one ``renumbered``.
+1. Headings renamed with their codes become one ``section_renamed`` each
+   (``differ.sections``); the codes under them are then compared as if the
+   heading had not changed.
+2. Each (locale, code) whose rows differ at all has its occurrences paired
+   (``differ.pairing``). A pair yields ``reworded`` (another message),
+   ``moved`` (the same message in another section, on its own),
+   ``deprecated``/``restored`` (struck through, or no longer) and
+   ``detail_changed`` (the same message, another text in a column that
+   counts, ``Policy.counts``). Only surplus occurrences are added/removed, so
+   a code that stays in its section lineage is never removed plus added.
+3. A removed and an added occurrence are one ``renumbered`` when the new
+   cell strikes the old code (``Entry.replaces``), or when they have the same
+   normalised message in the same section.
 
 Rows repeated verbatim on a page (OX.FUN lists 20034 twice) are compared
 once: a copy appearing or disappearing is a documentation defect, reported
@@ -18,20 +21,19 @@ by ``differ.health.duplicates``, not a change.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from errata.differ.change import Change, Kind
+from errata.differ.kinds import carries
+from errata.differ.pairing import Occurrence, match
 from errata.differ.policy import DEFAULT_POLICY, Policy
+from errata.differ.sections import Lineage, Rename, lineage, renamed_heading
 from errata.differ.wording import is_trivial, normalise, similarity
 from errata.parsers import Entry
 
-
-@dataclass(frozen=True, slots=True)
-class _Occurrence:
-    position: int
-    entry: Entry
+Found = list[tuple[int, Change]]  # changes with the page position they are reported at
 
 
 def diff(
@@ -48,136 +50,157 @@ def diff(
     ``source``, ``exchange`` and ``observed_at`` go on every change; the source is
     part of a change's id, so the policy's ignore list needs it to match.
     """
-    distinct_old, distinct_new = dict.fromkeys(old), dict.fromkeys(new)
-    touched = {(e.locale, e.code) for e in distinct_old if e not in distinct_new}
-    touched |= {(e.locale, e.code) for e in distinct_new if e not in distinct_old}
-    old, new = list(distinct_old), list(distinct_new)
-    before = _by_code(old, touched)
-    after = _by_code(new, touched)
-    found: list[tuple[int, Change]] = []
-    removed: list[_Occurrence] = []
-    added: list[_Occurrence] = []
+    make = _Maker(policy, source, exchange, observed_at)
+    old, new = list(dict.fromkeys(old)), list(dict.fromkeys(new))
+    sections = lineage(old, new)
+    found = _section_renames(old, new, sections.renamed, make)
+    before, after = _occurrences(old, new, sections, policy)
+    removed: list[Occurrence] = []
+    added: list[Occurrence] = []
     for key in before.keys() | after.keys():
-        gone, came, pairs = _match(before.get(key, []), after.get(key, []))
+        pairs, gone, came = match(before.get(key, []), after.get(key, []))
         removed += gone
         added += came
-        found += [(b.position, _paired(a.entry, b.entry, policy)) for a, b in pairs]
-    renumbered = _renumbered(removed, added)
-    found += [(b.position, _change(policy, "renumbered", a.entry, b.entry)) for a, b in renumbered]
-    paired = {id(o) for pair in renumbered for o in pair}
-    added = [o for o in added if id(o) not in paired]
-    removed = [o for o in removed if id(o) not in paired]
-    found += [(o.position, _change(policy, "added", None, o.entry)) for o in added]
-    found += [(o.position, _change(policy, "removed", o.entry, None)) for o in removed]
+        found += [(b.position, c) for a, b in pairs for c in _paired(a, b, make)]
+    found += _unpaired(removed, added, make)
     found.sort(key=lambda item: item[0])
-    changes = [
-        replace(c, source=source, exchange=exchange, observed_at=observed_at) for _, c in found
-    ]
+    changes = [change for _, change in found]
     if policy.ignore:
         changes = [change for change in changes if change.change_id not in policy.ignore]
     return changes
 
 
+Groups = dict[tuple[str, str], list[Occurrence]]
+
+
+def _occurrences(
+    old: list[Entry], new: list[Entry], sections: Lineage, policy: Policy
+) -> tuple[Groups, Groups]:
+    """The occurrences of every (locale, code) whose rows are not the same on both sides."""
+    old_set, new_set = set(old), set(new)
+    touched = {(e.locale, e.code) for e in old if e not in new_set}
+    touched |= {(e.locale, e.code) for e in new if e not in old_set}
+    return (
+        _by_code(old, touched, policy, sections),
+        _by_code(new, touched, policy, Lineage({}, {})),
+    )
+
+
 def _by_code(
-    entries: Iterable[Entry], codes: set[tuple[str, str]]
-) -> dict[tuple[str, str], list[_Occurrence]]:
-    groups: dict[tuple[str, str], list[_Occurrence]] = defaultdict(list)
+    entries: Iterable[Entry],
+    codes: set[tuple[str, str]],
+    policy: Policy,
+    sections: Lineage,
+) -> Groups:
+    """Occurrences of the given codes; an old one is compared under its renamed heading,
+    and is kin to where its section's codes went."""
+    groups: Groups = defaultdict(list)
     for position, entry in enumerate(entries):
         if (entry.locale, entry.code) in codes:
-            groups[(entry.locale, entry.code)].append(_Occurrence(position, entry))
+            section = sections.renamed.get(entry.section, entry.section)
+            kin_of = sections.successors.get(entry.section, entry.section)
+            details = tuple(sorted((k, v) for k, v in entry.extra.items() if policy.counts(k)))
+            groups[(entry.locale, entry.code)].append(
+                Occurrence(position, entry, section, kin_of, details)
+            )
     return groups
 
 
-Pairs = list[tuple[_Occurrence, _Occurrence]]
+def _section_renames(
+    old: list[Entry], new: list[Entry], renamed: Mapping[str, str], make: _Maker
+) -> Found:
+    """One ``section_renamed`` per heading that changed, counting the codes that went with it;
+    reported where the first renamed section now starts."""
+    if not renamed:
+        return []
+    targets = set(renamed.values())
+    arrived: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    first: dict[str, tuple[int, Entry]] = {}
+    for position, entry in enumerate(new):
+        if entry.section in targets:
+            arrived[entry.section].add((entry.locale, entry.code))
+            first.setdefault(entry.section, (position, entry))
+    counts: Counter[Rename] = Counter()
+    at: dict[Rename, tuple[int, Entry]] = {}
+    for entry in old:
+        target = renamed.get(entry.section)
+        if target is not None and (entry.locale, entry.code) in arrived[target]:
+            rename = renamed_heading(entry.section, target)
+            counts[rename] += 1
+            at[rename] = min(at.get(rename, first[target]), first[target], key=lambda p: p[0])
+    return [(at[r][0], make.renamed(r, n, at[r][1].locale)) for r, n in counts.items()]
 
 
-def _match(
-    old: list[_Occurrence], new: list[_Occurrence]
-) -> tuple[list[_Occurrence], list[_Occurrence], Pairs]:
-    """Pair one code's occurrences; return (unpaired old, unpaired new, changed pairs)."""
-    old, new = _drop_equal(old, new)
-    moved, old, new = _pair_same_message(old, new)
-    reworded, old, new = _pair_by_similarity(old, new)
-    return old, new, moved + reworded
+def _paired(a: Occurrence, b: Occurrence, make: _Maker) -> list[Change]:
+    """What one old occurrence becoming one new occurrence amounts to (possibly nothing)."""
+    old, new = a.entry, b.entry
+    moved = a.section != new.section  # a renamed heading is reported once, on its own
+    changes: list[Change] = []
+    if old.message != new.message:
+        changes.append(make.change("reworded", old, new, moved=moved))
+    elif moved:
+        changes.append(make.change("moved", old, new, moved=moved))
+    if old.deprecated != new.deprecated:
+        changes.append(make.change("deprecated" if new.deprecated else "restored", old, new))
+    if old.message == new.message:
+        changes += _details(a, b, make)
+    return changes
 
 
-def _drop_equal(
-    old: list[_Occurrence], new: list[_Occurrence]
-) -> tuple[list[_Occurrence], list[_Occurrence]]:
-    """Remove occurrences unchanged in section and message; later duplicates are the surplus."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for occurrence in old:
-        counts[(occurrence.entry.section, occurrence.entry.message)] += 1
-    rest_new: list[_Occurrence] = []
-    for occurrence in new:
-        key = (occurrence.entry.section, occurrence.entry.message)
-        if counts[key]:
-            counts[key] -= 1
-        else:
-            rest_new.append(occurrence)
-    rest_old: list[_Occurrence] = []
-    for occurrence in reversed(old):
-        key = (occurrence.entry.section, occurrence.entry.message)
-        if counts[key]:
-            counts[key] -= 1
-            rest_old.append(occurrence)
-    rest_old.reverse()
-    return rest_old, rest_new
+def _details(a: Occurrence, b: Occurrence, make: _Maker) -> list[Change]:
+    """One ``detail_changed`` per counted column both rows have, with another text."""
+    before, after = dict(a.details), dict(b.details)
+    return [
+        make.change("detail_changed", a.entry, b.entry, (column, text, after[column]))
+        for column, text in before.items()
+        if column in after and after[column] != text
+    ]
 
 
-def _pair_same_message(
-    old: list[_Occurrence], new: list[_Occurrence]
-) -> tuple[Pairs, list[_Occurrence], list[_Occurrence]]:
-    """The same message in another section: a move."""
-    by_message: dict[str, list[_Occurrence]] = defaultdict(list)
-    for occurrence in new:
-        by_message[occurrence.entry.message].append(occurrence)
-    pairs: Pairs = []
-    rest_old: list[_Occurrence] = []
-    for occurrence in old:
-        candidates = by_message.get(occurrence.entry.message)
-        if candidates:
-            pairs.append((occurrence, candidates.pop(0)))
-        else:
-            rest_old.append(occurrence)
-    taken = {id(b) for _, b in pairs}
-    return pairs, rest_old, [o for o in new if id(o) not in taken]
-
-
-def _pair_by_similarity(
-    old: list[_Occurrence], new: list[_Occurrence]
-) -> tuple[Pairs, list[_Occurrence], list[_Occurrence]]:
-    """Best pairs first: the most similar old and new messages are the same error reworded."""
-    if not old or not new:
-        return [], old, new
-    scored = sorted(
+def _unpaired(removed: list[Occurrence], added: list[Occurrence], make: _Maker) -> Found:
+    """Renumberings first; what is left was really added or removed."""
+    renumbered = _by_replaces(removed, added)
+    removed, added = _without(renumbered, removed), _without(renumbered, added)
+    more = _same_message(removed, added)
+    renumbered += more
+    removed, added = _without(more, removed), _without(more, added)
+    found = [
         (
-            (
-                -similarity(a.entry.message, b.entry.message),
-                a.entry.section != b.entry.section,
-                abs(a.position - b.position),
-                i,
-                j,
-            )
-            for i, a in enumerate(old)
-            for j, b in enumerate(new)
+            b.position,
+            make.change("renumbered", a.entry, b.entry, moved=a.section != b.entry.section),
         )
-    )
-    used_old: set[int] = set()
-    used_new: set[int] = set()
+        for a, b in renumbered
+    ]
+    found += [(o.position, make.change("added", None, o.entry)) for o in added]
+    found += [(o.position, make.change("removed", o.entry, None)) for o in removed]
+    return found
+
+
+Pairs = list[tuple[Occurrence, Occurrence]]
+
+
+def _without(pairs: Pairs, occurrences: list[Occurrence]) -> list[Occurrence]:
+    paired = {id(o) for pair in pairs for o in pair}
+    return [o for o in occurrences if id(o) not in paired]
+
+
+def _by_replaces(removed: list[Occurrence], added: list[Occurrence]) -> Pairs:
+    """An added code whose cell strikes the old one (``~~50010~~ 50210``) renumbers it."""
+    gone: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
+    for occurrence in removed:
+        gone[(occurrence.entry.locale, occurrence.entry.code)].append(occurrence)
     pairs: Pairs = []
-    for *_, i, j in scored:
-        if i not in used_old and j not in used_new:
-            used_old.add(i)
-            used_new.add(j)
-            pairs.append((old[i], new[j]))
-    rest_old = [o for i, o in enumerate(old) if i not in used_old]
-    rest_new = [o for j, o in enumerate(new) if j not in used_new]
-    return pairs, rest_old, rest_new
+    for occurrence in added:
+        entry = occurrence.entry
+        candidates = gone.get((entry.locale, entry.replaces)) if entry.replaces else None
+        if candidates:
+            pairs.append((candidates.pop(0), occurrence))
+    return pairs
 
 
-def _renumbered(removed: list[_Occurrence], added: list[_Occurrence]) -> Pairs:
-    waiting: dict[tuple[str, str, str], list[_Occurrence]] = defaultdict(list)
+def _same_message(removed: list[Occurrence], added: list[Occurrence]) -> Pairs:
+    """A removed and an added code with the same normalised message in the same section."""
+    waiting: dict[tuple[str, str, str], list[Occurrence]] = defaultdict(list)
     for occurrence in added:
         entry = occurrence.entry
         if entry.message.strip():
@@ -185,38 +208,80 @@ def _renumbered(removed: list[_Occurrence], added: list[_Occurrence]) -> Pairs:
     pairs: Pairs = []
     for occurrence in sorted(removed, key=lambda o: o.position):
         entry = occurrence.entry
-        candidates = waiting.get((entry.locale, entry.section, normalise(entry.message)))
+        candidates = waiting.get((entry.locale, occurrence.section, normalise(entry.message)))
         if candidates:
             pairs.append((occurrence, candidates.pop(0)))
     return pairs
 
 
-def _paired(old: Entry, new: Entry, policy: Policy) -> Change:
-    kind: Kind = "moved" if old.message == new.message else "reworded"
-    return _change(policy, kind, old, new)
+@dataclass(frozen=True, slots=True)
+class _Maker:
+    """Builds the changes of one diff: the policy's severities, the source's stamp on each."""
 
+    policy: Policy
+    source: str | None
+    exchange: str | None
+    observed_at: str | None
 
-def _change(policy: Policy, kind: Kind, old: Entry | None, new: Entry | None) -> Change:
-    trivial: bool | None = None
-    score: float | None = None
-    if kind == "reworded" and old is not None and new is not None:
-        trivial = is_trivial(old.message, new.message)
-        score = similarity(old.message, new.message)
-    here = new or old
-    assert here is not None
-    return Change(
-        source=None,
-        exchange=None,
-        observed_at=None,
-        kind=kind,
-        severity=policy.severity_of(kind, trivial),
-        trivial=trivial,
-        similarity=score,
-        code=(old or here).code,
-        new_code=new.code if kind == "renumbered" and new is not None else None,
-        locale=here.locale,
-        section=here.section,
-        old_section=old.section if old and new and old.section != new.section else None,
-        old_message=old.message if old is not None else None,
-        new_message=new.message if new is not None else None,
-    )
+    def change(
+        self,
+        kind: Kind,
+        old: Entry | None,
+        new: Entry | None,
+        detail: tuple[str, str, str] | None = None,
+        *,
+        moved: bool | None = None,
+    ) -> Change:
+        """A change about a code; ``detail`` is (column, old text, new text) for a detail change.
+
+        ``old_section`` is set when the kind carries it and the code changed section
+        (``moved``; by default, when the two entries' sections differ).
+        """
+        trivial = score = None
+        if kind == "reworded" and old is not None and new is not None:
+            trivial = is_trivial(old.message, new.message)
+            score = similarity(old.message, new.message)
+        here = new or old
+        assert here is not None
+        if moved is None:
+            moved = old is not None and new is not None and old.section != new.section
+        column, old_detail, new_detail = detail or (None, None, None)
+        return Change(
+            source=self.source,
+            exchange=self.exchange,
+            observed_at=self.observed_at,
+            kind=kind,
+            severity=self.policy.severity_of(kind, trivial),
+            trivial=trivial,
+            similarity=score,
+            code=(old or here).code,
+            new_code=new.code if kind == "renumbered" and new is not None else None,
+            locale=here.locale,
+            section=here.section,
+            old_section=old.section if old and moved and carries(kind, "old_section") else None,
+            old_message=old.message if old is not None else None,
+            new_message=new.message if new is not None else None,
+            column=column,
+            old_detail=old_detail,
+            new_detail=new_detail,
+        )
+
+    def renamed(self, rename: Rename, count: int, locale: str) -> Change:
+        """A heading renamed, ``count`` codes going with it."""
+        return Change(
+            source=self.source,
+            exchange=self.exchange,
+            observed_at=self.observed_at,
+            kind="section_renamed",
+            severity=self.policy.severity_of("section_renamed"),
+            trivial=None,
+            similarity=None,
+            code="",
+            new_code=None,
+            locale=locale,
+            section=rename.new,
+            old_section=rename.old,
+            old_message=None,
+            new_message=None,
+            count=count,
+        )
