@@ -26,6 +26,11 @@ def plain(text: str, indent: str = "") -> str:
     return f"\n{indent}".join(lines)
 
 
+def flat(text: str) -> str:
+    """Untrusted text on one line (a heading or column name inside a change's head line)."""
+    return plain(" ".join(text.split()))
+
+
 @renderer("text")
 def render_text(report: Report) -> str:
     lines = [plain(report.title), "=" * len(report.title), "", report.summary(), ""]
@@ -54,7 +59,7 @@ def _change(change: Change, report: Report) -> list[str]:
             lines = [f"{head} {detail}", *_before_after(change.old_message, change.new_message)]
         case "detail_changed":
             lines = [
-                f"{head} {plain(change.column or '')}",
+                f"{head} {flat(change.column or '')}",
                 *_before_after(change.old_detail, change.new_detail),
             ]
         case "section_renamed":
@@ -73,8 +78,8 @@ def _head(change: Change, report: Report) -> str:
     code = change.code + (f" -> {change.new_code}" if change.new_code else "")
     where = location(change, "->")
     head = f"    {MARKS[change.severity]} {change.kind}"
-    head += f" {plain(code)}" if spec(change.kind).names_code else ""
-    head += f" ({plain(where)})" if where else ""
+    head += f" {flat(code)}" if spec(change.kind).names_code else ""
+    head += f" ({flat(where)})" if where else ""
     head += f" [{change.locale}]" if change.locale != "en" else ""
     head += f" <{category}>" if (category := report.category_of(change)) else ""
     return head
