@@ -1,25 +1,39 @@
-"""``make bench``: run every benchmark and write the figures into bench/README.md."""
+"""``make bench``: run every benchmark and write the figures into bench/README.md.
+
+``python -m bench NAME …`` runs only the named ones and rewrites only their
+sections. Each benchmark module is imported when it runs, so one benchmark
+does not need the others' extras (BeautifulSoup for ``parse``).
+"""
 
 from __future__ import annotations
 
-from bench import diff_bench, fetch_bench, parse_bench, store_bench
+import importlib
+import sys
+
 from bench.harness import write_section
 
 BENCHMARKS = {
-    "parse": parse_bench.main,
-    "diff": diff_bench.main,
-    "fetch": fetch_bench.main,
-    "store": store_bench.main,
+    "parse": "bench.parse_bench",
+    "diff": "bench.diff_bench",
+    "fetch": "bench.fetch_bench",
+    "store": "bench.store_bench",
 }
 
 
-def main() -> None:
-    for name, run in BENCHMARKS.items():
+def main(names: list[str]) -> None:
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        known = ", ".join(BENCHMARKS)
+        print(f"unknown benchmark {', '.join(unknown)} (known: {known})", file=sys.stderr)
+        sys.exit(2)
+    for name, module in BENCHMARKS.items():
+        if names and name not in names:
+            continue
         print(f"== {name}", flush=True)
-        result = run()
+        result = importlib.import_module(module).main()
         print(result, flush=True)
         write_section(name, result)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

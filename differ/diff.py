@@ -51,10 +51,11 @@ def diff(
     part of a change's id, so the policy's ignore list needs it to match.
     """
     make = _Maker(policy, source, exchange, observed_at)
-    old, new = list(dict.fromkeys(old)), list(dict.fromkeys(new))
+    distinct_old, distinct_new = dict.fromkeys(old), dict.fromkeys(new)
+    old, new = list(distinct_old), list(distinct_new)
     sections = lineage(old, new)
     found = _section_renames(old, new, sections.renamed, make)
-    before, after = _occurrences(old, new, sections, policy)
+    before, after = _occurrences(distinct_old, distinct_new, sections, policy)
     removed: list[Occurrence] = []
     added: list[Occurrence] = []
     for key in before.keys() | after.keys():
@@ -74,35 +75,52 @@ Groups = dict[tuple[str, str], list[Occurrence]]
 
 
 def _occurrences(
-    old: list[Entry], new: list[Entry], sections: Lineage, policy: Policy
+    old: dict[Entry, None], new: dict[Entry, None], sections: Lineage, policy: Policy
 ) -> tuple[Groups, Groups]:
     """The occurrences of every (locale, code) whose rows are not the same on both sides."""
-    old_set, new_set = set(old), set(new)
-    touched = {(e.locale, e.code) for e in old if e not in new_set}
-    touched |= {(e.locale, e.code) for e in new if e not in old_set}
+    touched = {(e.locale, e.code) for e in old if e not in new}
+    touched |= {(e.locale, e.code) for e in new if e not in old}
+    counted = _Counted(policy)
     return (
-        _by_code(old, touched, policy, sections),
-        _by_code(new, touched, policy, Lineage({}, {})),
+        _by_code(old, touched, counted, sections),
+        _by_code(new, touched, counted, Lineage({}, {})),
     )
+
+
+class _Counted:
+    """The extra columns of an entry that count, sorted; each header's verdict asked once."""
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+        self._verdicts: dict[str, bool] = {}
+
+    def __call__(self, extra: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        if not extra:
+            return ()
+        return tuple(sorted((k, v) for k, v in extra.items() if self._counts(k)))
+
+    def _counts(self, column: str) -> bool:
+        if column not in self._verdicts:
+            self._verdicts[column] = self._policy.counts(column)
+        return self._verdicts[column]
 
 
 def _by_code(
     entries: Iterable[Entry],
     codes: set[tuple[str, str]],
-    policy: Policy,
+    counted: _Counted,
     sections: Lineage,
 ) -> Groups:
     """Occurrences of the given codes; an old one is compared under its renamed heading,
     and is kin to where its section's codes went."""
     groups: Groups = defaultdict(list)
+    renamed, successors = sections.renamed, sections.successors
     for position, entry in enumerate(entries):
-        if (entry.locale, entry.code) in codes:
-            section = sections.renamed.get(entry.section, entry.section)
-            kin_of = sections.successors.get(entry.section, entry.section)
-            details = tuple(sorted((k, v) for k, v in entry.extra.items() if policy.counts(k)))
-            groups[(entry.locale, entry.code)].append(
-                Occurrence(position, entry, section, kin_of, details)
-            )
+        key = (entry.locale, entry.code)
+        if key in codes:
+            section = renamed.get(entry.section, entry.section)
+            kin_of = successors.get(entry.section, entry.section)
+            groups[key].append(Occurrence(position, entry, section, kin_of, counted(entry.extra)))
     return groups
 
 

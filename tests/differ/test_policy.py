@@ -80,3 +80,15 @@ def test_new_severity_keys_are_accepted_in_config(tmp_path: Path) -> None:
         "medium",
         "high",
     )
+
+
+def test_the_readme_documents_every_kind_with_its_default_severity() -> None:
+    from tests.support import REPO
+
+    readme = (REPO / "README.md").read_text()
+    for spec in TABLE:
+        row = next(
+            (line for line in readme.splitlines() if line.startswith(f"| `{spec.name}` |")), ""
+        )
+        assert row, f"no row for {spec.name} in the README's kinds table"
+        assert row.rstrip(" |").endswith(spec.severity) or f"| {spec.severity}," in row, row
