@@ -149,3 +149,28 @@ def test_m007_upgrades_a_database_with_history(tmp_path: Path) -> None:
         assert logged["count"] is None and logged["new_message"] == "a"
     finally:
         store.close()
+
+
+def test_the_datasette_feed_words_every_kind_as_the_atom_report_does(store: Store) -> None:
+    from xml.etree import ElementTree as ET
+
+    from errata.db import metadata as meta
+    from errata.reports import Report, render
+
+    changes = every_kind()
+    revise(store, "2026-03-01T00:00:00Z", [Entry("0", "x")], changes)
+    store.db.conn.row_factory = sqlite3.Row
+    meta.register_functions(store.db.conn)
+    feed = meta.metadata()["databases"][meta.DATABASE]["queries"]["feed"]["sql"]
+    rows = {row["atom_id"]: dict(row) for row in store.db.conn.execute(feed)}
+    atom = ET.fromstring(render("atom", Report(changes)))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = atom.findall("a:entry", ns)
+    assert len(entries) == len(rows) == len(changes)
+    for entry in entries:
+        row = rows[entry.findtext("a:id", namespaces=ns) or ""]
+        assert row["atom_title"] == entry.findtext("a:title", namespaces=ns)
+        assert row["atom_content"] == entry.findtext("a:content", namespaces=ns)
+    renamed = next(r for r in rows.values() if "section_renamed" in r["atom_title"])
+    assert renamed["atom_title"] == "demo demo-ws: section_renamed Hotel → Hotelier (low)"
+    assert renamed["atom_content"].endswith("3 codes moved with it")
