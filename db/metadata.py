@@ -117,6 +117,10 @@ _COLUMNS = {
     "valid_to": "When this version disappeared, by rewording or removal (UTC); empty while current.",
 }
 
+# The change fields' own descriptions (differ.change.COLUMNS), for any table or view that
+# shows them; the generic ones above (code, section, locale …) stay as they are.
+_COLUMNS.update({c.name: c.description for c in CHANGE_COLUMNS if c.sql and c.name not in _COLUMNS})
+
 # The changes table's own columns, then one per stored Change field (differ.change.COLUMNS).
 _CHANGE_FIELDS: list[str | tuple[str, str]] = [
     (column.name, column.description) for column in CHANGE_COLUMNS if column.sql
