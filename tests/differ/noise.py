@@ -42,8 +42,7 @@ def main() -> None:
     rows = [(name, kinds(steps(fixture_versions(name)))) for name in FIXTURE_HISTORIES]
     rows += [(h.name, kinds(steps(h.versions))) for h in HISTORIES]
     rows += [
-        (str(h.relative_to(PATTERNS)), kinds(steps(pattern_versions(h))))
-        for h in PATTERN_HISTORIES
+        (str(h.relative_to(PATTERNS)), kinds(steps(pattern_versions(h)))) for h in PATTERN_HISTORIES
     ]
     width = max(len(name) for name, _ in rows)
     for name, counted in rows:

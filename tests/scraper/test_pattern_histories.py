@@ -9,6 +9,7 @@ the store keeps them: nothing here is stubbed.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -48,15 +49,13 @@ def _latest_status(env: dict[str, str]) -> str:
 
 
 @pytest.mark.parametrize("history", HISTORIES, ids=lambda h: str(h.relative_to(PATTERNS)))
-def test_each_step_reports_exactly_its_expected_changes(
-    history: Path, env: dict[str, str]
-) -> None:
+def test_each_step_reports_exactly_its_expected_changes(history: Path, env: dict[str, str]) -> None:
     Path(env["ERRATA_CONFIG"]).write_text("# no sources: each history is ingested ad hoc\n")
     spec = spec_of(history)
     versions = spec["versions"]
     assert _ingest(env, spec, history / versions[0], 1) == []  # the baseline reports nothing
     steps = {(step["from"], step["to"]): step for step in spec["steps"]}
-    for day, (old, new) in enumerate(zip(versions, versions[1:], strict=False), start=2):
+    for day, (old, new) in enumerate(itertools.pairwise(versions), start=2):
         step = steps[(old, new)]
         found = _ingest(env, spec, history / new, day)
         assert Counter(map(_key, found)) == Counter(map(_key, step["changes"])), f"{old} → {new}"
