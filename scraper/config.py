@@ -142,6 +142,8 @@ class Source:
     wait_for: str | None = None  # browser: CSS selector of the watched section (default: #fragment)
     schedule: str | None = None  # its own crontab expression for ``errata schedule``
     categories: Mapping[str, str] = field(default_factory=dict)  # code -> category overrides
+    # the other columns whose edits are detail_changed; None: prose and HTTP-status columns
+    detail_columns: tuple[str, ...] | None = None
 
     def pages(self) -> list[Page]:
         """The main page, then one per extra locale; each is fetched and revised on its own."""
@@ -185,8 +187,11 @@ class Config:
     browser: BrowserSettings = field(default_factory=BrowserSettings)
 
     def policy_for(self, source: Source) -> Policy:
-        """The global policy refined by the source's own severity, ignore and max_removed."""
-        return self.policy.refined(source.severity, source.ignore, source.max_removed)
+        """The global policy refined by the source's own severity, ignore, max_removed and
+        detail_columns."""
+        return self.policy.refined(
+            source.severity, source.ignore, source.max_removed, source.detail_columns
+        )
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -518,6 +523,7 @@ def _source(raw: Any, path: Path, index: int) -> Source:
         categories = validate_overrides(raw.get("categories", {}))
     except ValueError as error:
         raise ConfigError(f"{where}: categories: {error}") from None
+    raw = {**raw, **_detail_columns(raw.get("detail_columns"), where)}
     return Source(**{**raw, "ignore": tuple(raw.get("ignore", ())), "categories": categories})
 
 
@@ -585,6 +591,17 @@ def selector_problem(selector: str) -> str | None:
     except (ValueError, SelectolaxError) as error:
         return str(error) or type(error).__name__
     return None
+
+
+def _detail_columns(columns: list[Any] | None, where: str) -> dict[str, tuple[str, ...]]:
+    """The source's ``detail_columns``, checked; nothing when not configured (the default)."""
+    if columns is None:
+        return {}
+    try:
+        DEFAULT_POLICY.refined(detail_columns=columns)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return {"detail_columns": tuple(columns)}
 
 
 def url_problem(url: str) -> str | None:
