@@ -440,6 +440,17 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
         ],
         {"sort_desc": "attempted_at", "facets": ["channel", "kind", "ok"]},
     ),
+    "delivery_parts": (
+        "Messages of a delivery in progress that their channel already accepted, so a delivery "
+        "cut short (a crash, a kill) resends only the rest. Emptied when the delivery completes.",
+        [
+            ("channel", "The route."),
+            ("delivery_id", "The delivery (also X-Errata-Delivery and the email's Message-ID)."),
+            ("part", "Which message of the delivery, from 0 (Slack splits long reports)."),
+            ("sent_at", "When the channel accepted it (UTC)."),
+        ],
+        {"sort_desc": "sent_at", "facets": ["channel"]},
+    ),
 }
 
 

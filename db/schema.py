@@ -152,6 +152,27 @@ def m009_reading_views(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m011_ops(db: Database) -> None:
+    """Each message of a delivery marked sent the moment its channel accepts it.
+
+    A Slack report can take several messages; killed after the first, the next
+    run resends only the rest (same delivery id, same parts). A delivery's
+    parts are dropped once the whole delivery is recorded. Independent of
+    every other migration, so it applies in any order with them.
+    """
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS delivery_parts (
+            channel TEXT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (channel, delivery_id, part)
+        )"""
+    )
+
+
 # A week is named by its Monday: '-6 days' then 'weekday 1' is the Monday on or
 # before the day. Codes are counted in each source's own locale, per (source,
 # code), at every moment one of the exchange's pages was read in a new state

@@ -130,6 +130,18 @@ def _extra(stored: str) -> dict[str, str]:
     return {} if stored == "{}" else dict(json.loads(stored))
 
 
+def open_problem(error: sqlite3.DatabaseError) -> str:
+    """What a person should read when SQLite cannot open (or migrate) a database file."""
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return f"not an errata database, or a corrupt one ({text})"
+    if "readonly" in text or "read-only" in text:
+        return f"the database cannot be written: a read-only file or mount ({text})"
+    if "unable to open" in text:
+        return f"cannot open the database: its folder is missing or not writable ({text})"
+    return f"cannot open the database ({text})"
+
+
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -137,17 +149,32 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
-        """Open (creating if needed) and migrate; WAL so readers never wait for the writer."""
+        """Open (creating if needed) and migrate; WAL so readers never wait for the writer.
+
+        A file that is no database, a corrupt one, a missing folder or a
+        read-only mount is a ``StoreError``: one line naming the file, exit 2.
+        """
+        try:
+            return cls._connect(path, timeout)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: {open_problem(error)}") from None
+
+    @classmethod
+    def _connect(cls, path: str | Path, timeout: float) -> Store:
         conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        # No sqlite-utils plugins: they would change errata's connection, and finding them
-        # scans every installed package's metadata on each start (~20 ms of a read command).
-        store = cls(Database(conn, execute_plugins=False))
-        if migrations.pending(store.db):
-            with store.transaction():
-                migrations.apply(store.db)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            # No sqlite-utils plugins: they would change errata's connection, and finding them
+            # scans every installed package's metadata on each start (~20 ms of a read command).
+            store = cls(Database(conn, execute_plugins=False))
+            if migrations.pending(store.db):
+                with store.transaction():
+                    migrations.apply(store.db)
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -202,7 +229,10 @@ class Store:
         return [row["id"] for row in self.db.query("SELECT id FROM sources ORDER BY id")]
 
     def start_run(self, started_at: str) -> int:
+        """A new run. A run still ``running`` was killed (runs hold the write lock, so none
+        is alive now): it is marked ``interrupted`` instead of running forever."""
         with self.transaction():
+            self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             return _pk(self.db.table("runs").insert({"started_at": started_at}))
 
     def finish_run(
@@ -295,6 +325,7 @@ class Store:
             "last_error_kind": error[1] if error else None,
             "last_error": error[2] if error else None,
             "revision_status": latest.status if latest else None,
+            "revision_reason": latest.reason if latest and latest.status == "suspect" else None,
             "entries": self.count_current(source_id),
         }
 

@@ -67,6 +67,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m007_change_kinds",
         "m008_fetch_strategy",
         "m009_reading_views",
+        "m011_ops",
     ]
     again.close()
 
