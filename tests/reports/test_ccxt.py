@@ -25,6 +25,7 @@ from errata.reports.ccxt import (
     gaps_json,
     gaps_markdown,
     installed_ccxt_exceptions,
+    is_success_row,
     items_from_entries,
     judge,
     parse_map,
@@ -102,6 +103,40 @@ def test_export_takes_english_rows_and_keeps_oxfun_leading_zeros() -> None:
     exact = export_map(items("oxfun"))["exact"]
     assert list(exact)[:2] == ["000101", "000201"] and "05001" in exact
     assert exact["100005"] == "OrderNotFound" and exact["710006"] == "InsufficientFunds"
+
+
+@pytest.mark.corpus
+def test_success_codes_of_the_okx_rest_page_are_no_exception() -> None:
+    page = fixture_bytes("okx/docs-v5-en-error-code-01-rest-api-public-2025-08-17.html")
+    entries = parse("okx", page, "https://www.okx.com/docs-v5/en/#error-code-rest-api-public")
+    documented = {e.code: e.message for e in entries if e.locale == "en"}
+    assert documented["0"] == "" and "partially succeeded" in documented["2"]  # what the page says
+    exact = export_map(items_from_entries(entries, exchange="okx"))["exact"]
+    assert "0" not in exact and "2" not in exact
+    assert exact["1"] == "ExchangeError"  # "Operation failed." is an error
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "success"),
+    [
+        ("0", "", True),
+        ("00000", "", True),
+        ("0", "Success", True),
+        ("200", "OK", True),
+        ("2", "Bulk operation partially succeeded.", True),
+        ("0", "成功", True),
+        ("1", "", False),  # a code with no message is not thereby a success
+        ("0", "Unknown error", False),
+        (
+            "50004",
+            "API endpoint request timeout. (does not mean that the request was successful or failed, please check the request result).",
+            False,
+        ),
+        ("50055", "Reset unsuccessful. Assets can only be reset up to 5 times per day.", False),
+    ],
+)
+def test_success_rows(code: str, message: str, success: bool) -> None:
+    assert is_success_row(code, message) is success
 
 
 @pytest.mark.corpus
