@@ -21,6 +21,7 @@ from errata.db import links, times
 from errata.db.outbox import Outbox
 from errata.db.store import Store
 from errata.differ import Change, category
+from errata.differ import spec as kind_spec
 from errata.errors import DeliveryError
 from errata.reports import Link, Problem, Report
 from errata.reports.channels import Channel, Context, SourceState, spec
@@ -179,13 +180,16 @@ def linker(base_url: str | None) -> Linker | None:
     base: str = base_url
 
     def links_for(change: Change) -> list[Link]:
-        return [
+        found = [
             Link(
                 "view in Datasette",
                 links.change_url(base, change.change_id, change.observed_at or ""),
-            ),
-            Link("code history", links.code_history_url(base, change.source or "", change.code)),
+            )
         ]
+        if kind_spec(change.kind).names_code:  # a renamed heading has no code to trace
+            history = links.code_history_url(base, change.source or "", change.code)
+            found.append(Link("code history", history))
+        return found
 
     return links_for
 
