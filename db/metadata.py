@@ -31,7 +31,6 @@ never sees a change twice, nor two wordings of one.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
@@ -42,6 +41,7 @@ from errata.db.links import DATABASE
 from errata.differ import COLUMNS as CHANGE_COLUMNS
 from errata.differ import Change
 from errata.differ.describe import in_words, subject
+from errata.parsers import inert
 
 FEED_SIZE = 100  # entries per Atom feed: the newest changes
 RECENT_DEFAULT = "-30 days"  # recent_changes without a since
@@ -69,16 +69,14 @@ def atom_id(change_id: str, observed_at: str, nth: int = 1) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def xml_text(text: str | None) -> str | None:
-    """Page text XML can hold: control characters become spaces.
+    """Page text made inert (``parsers.inert``), which XML can hold.
 
-    XML 1.0 cannot carry them even escaped, and one in a message would make
-    the feed generator fail the whole feed.
+    XML 1.0 cannot carry control characters even escaped, and one in a message
+    would make the feed generator fail the whole feed; an older database may
+    hold them, since only today's parsers clean text before it is stored.
     """
-    return None if text is None else _CONTROL.sub(" ", text)
+    return None if text is None else inert(text)
 
 
 def change_subject(change_json: str) -> str:

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 from errata.differ import Change
 from errata.differ.describe import in_words, subject
+from errata.parsers import inert
 from errata.reports.model import Report, newest_first
 from errata.reports.registry import renderer
 from errata.reports.text import plain
@@ -68,5 +69,6 @@ def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
 
 
 def _xml_safe(value: str) -> str:
-    """XML 1.0 cannot hold most control characters at all, escaped or not."""
-    return "".join(ch if ch in "\t\n\r" or ch >= " " else " " for ch in value)
+    """Page text made inert, which also leaves only the control characters XML 1.0 can hold
+    (tab and newline): it cannot carry the others at all, escaped or not."""
+    return inert(value)

@@ -16,6 +16,7 @@ from typing import Any, assert_never
 
 from errata.differ import Change, spec
 from errata.differ.describe import codes
+from errata.parsers import inert
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
@@ -31,7 +32,7 @@ Message = dict[str, Any]
 
 
 def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return inert(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def literal(text: str) -> str:

@@ -1,28 +1,27 @@
 """Plain text: for terminals, cron mail and the text part of the email digest.
 
-Nothing is interpreted in plain text, so page text only needs its control
-characters tamed: a CR or a form feed in a message must not rewrite the
-line a reader sees.
+Nothing is interpreted in plain text, so page text only needs to be inert
+(``parsers.sanitise``): no escape sequence, CR, BEL or bidi override from a
+page may act on the terminal or rewrite the line a reader sees.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import assert_never
 
 from errata.differ import Change, spec
 from errata.differ.describe import codes
+from errata.parsers import inert
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 MARKS = {"high": "[HIGH]", "medium": "[MED] ", "low": "[low] "}
 
 
 def plain(text: str, indent: str = "") -> str:
-    """Untrusted text as inert lines: control characters shown as spaces, lines kept indented."""
-    lines = _CONTROL.sub(" ", text.replace("\r\n", "\n")).split("\n")
+    """Untrusted text as inert lines (``parsers.inert``), continuation lines kept indented."""
+    lines = inert(text).split("\n")
     return f"\n{indent}".join(lines)
 
 

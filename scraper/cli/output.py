@@ -35,8 +35,14 @@ def emit_json(data: Any) -> None:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Aligned columns for people; the last column runs free."""
-    cells = [[str(c).replace("\n", " ⏎ ") for c in row] for row in [list(headers), *rows]]
+    """Aligned columns for people; the last column runs free.
+
+    Cells are page text: made inert (``parsers.inert``) so that no escape
+    sequence, BEL or bidi override in a stored message acts on the terminal.
+    """
+    from errata.parsers.sanitise import inert
+
+    cells = [[inert(str(c)).replace("\n", " ⏎ ") for c in row] for row in [list(headers), *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers) - 1)]
     lines = [
         "  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
