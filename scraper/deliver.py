@@ -105,6 +105,7 @@ def _deliver_route(
         generated_at=now,
         links=linker(config.datasette_url),
         categories=categorizer(config),
+        pages=links.Pages(config.datasette_url) if config.datasette_url else None,
     )
     delivery_id = _delivery_id(route.name, changes, [a["id"] for a in alerts], kind, now)
     context = Context(

@@ -366,11 +366,11 @@ def test_gaps_markdown_escapes_page_text_and_map_class_names() -> None:
     documented = [("1", HOSTILE, "rate_limit"), ("2", "ok", "timeout")]
     mapped = {"1": "<img src=x onerror=alert(1)>", "9": "`Evil`"}
     text = gaps_markdown(gaps(documented, mapped, {"9": "<i>2026</i>"}), "<b>title</b>")
-    assert text.startswith("# \\<b>title\\</b>\n")
+    assert text.startswith("# &lt;b>title&lt;/b>\n")
     assert "mapped `<img src=x onerror=alert(1)>`, expected" in text  # a code span: inert
     assert text.count("<img") == 1
-    assert "\\<script>alert(1)\\</script> \\`x\\` \\| \\*y\\*" in text
-    assert "- `9` `` `Evil` ``: removed \\<i>2026\\</i>" in text
+    assert "&lt;script>alert(1)&lt;/script> \\`x\\` \\| \\*y\\*" in text
+    assert "- `9` `` `Evil` ``: removed &lt;i>2026&lt;/i>" in text
     assert "\x00" not in text and "\u202e" not in text and "\u2028" not in text
     for line in text.splitlines():  # a message's line breaks stay inside its list item
         assert line == "" or line.startswith(("#", "- ", "    ", "3 documented", "2 documented"))
