@@ -45,10 +45,9 @@ from errata.parsers import inert
 
 FEED_SIZE = 100  # entries per Atom feed: the newest changes
 RECENT_DEFAULT = "-30 days"  # recent_changes without a since
-EPOCH = "1970-01-01T00:00:00Z"
 
 __all__ = [
-    "DATABASE", "EPOCH", "FEED_SIZE", "HIDDEN", "atom_id", "metadata", "register_functions", "xml_text",
+    "DATABASE", "FEED_SIZE", "HIDDEN", "atom_id", "metadata", "register_functions", "xml_text",
 ]  # fmt: skip
 
 # Bookkeeping nobody browses (category_state: which rules the stored categories
@@ -584,12 +583,11 @@ ORDER BY h.id"""
 
 
 def _feed(where: str) -> str:
-    """An Atom feed of the newest changes (datasette-atom reads the ``atom_*`` columns).
+    """An Atom feed of the newest changes (errata's renderer reads the ``atom_*`` columns).
 
     Title and content follow errata's own Atom report. When nothing matches,
-    one placeholder entry stands in: datasette-atom cannot render an empty
-    feed, and a reader subscribed before the first change should get a feed.
-    Its link is empty (the feed itself): feedgen refuses a missing one.
+    the feed is empty (``db/pages/feed.py`` renders a feed with no entry, and
+    answers 404 for an exchange errata does not watch).
     """
     return f"""
 WITH picked AS (
@@ -610,10 +608,6 @@ SELECT errata_atom_id(change_id, observed_at, nth) AS atom_id,
        'errata' AS atom_author_name,
        id AS change_row
 FROM picked
-UNION ALL
-SELECT 'urn:errata:no-changes', 'No changes recorded yet', '{EPOCH}',
-       'errata has not recorded a change here yet.', '', 'errata', NULL
-WHERE NOT EXISTS (SELECT 1 FROM picked)
 ORDER BY atom_updated DESC, change_row DESC"""
 
 

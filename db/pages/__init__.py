@@ -15,7 +15,9 @@ and ``static/`` beside its ``__init__``. It adds:
 - links and marks in every other table cell (``render_cell``).
 
 Charts are datasette-dashboards' (``db/charts.py``); the exchange page draws
-the same charts filtered to its exchange with that plugin's own scripts.
+the same charts filtered to its exchange with that plugin's own scripts. The
+Atom feeds are errata's own renderer (``feed``), which writes valid feeds,
+empty ones included.
 
 Page text is untrusted: templates rely on Jinja's autoescape and never mark
 page text safe; the word diff escapes each run of words before marking it
@@ -36,7 +38,7 @@ from markupsafe import Markup
 from errata.db import links
 from errata.db.links import DATABASE
 from errata.db.metadata import register_functions
-from errata.db.pages import csvsafe, marks, queries, views
+from errata.db.pages import csvsafe, feed, marks, queries, views
 from errata.parsers import inert
 
 SEVERITIES = ("high", "medium", "low")
@@ -69,6 +71,12 @@ def prepare_jinja2_environment(env: Any) -> None:
 def _finalize(value: Any) -> Any:
     """What every ``{{ }}`` prints: plain text made inert (markup errata built is left alone)."""
     return inert(value) if type(value) is str else value
+
+
+@hookimpl(trylast=True)  # type: ignore[untyped-decorator]
+def register_output_renderer() -> dict[str, Any]:
+    """``.atom``: errata's feeds (``feed``); called last, so it wins over datasette-atom's."""
+    return {"extension": "atom", "render": feed.render, "can_render": feed.can_render}
 
 
 @hookimpl  # type: ignore[untyped-decorator]

@@ -18,7 +18,7 @@ from errata.scraper.cli.app import cli, log
 from errata.scraper.cli.options import CREATORS, Paths, with_paths
 
 DEFAULT_PORT = 8001  # Datasette's own default
-_NEEDS = ("datasette", "datasette_atom", "datasette_dashboards", "uvicorn")
+_NEEDS = ("datasette", "datasette_dashboards", "uvicorn")
 
 
 @cli.command()

@@ -29,6 +29,7 @@ from errata.db.store import Store
 from errata.reports.atom import entry_id
 from errata.scraper.cli import serve as serve_module
 from tests import history
+from tests.feeds import check_atom
 from tests.support import REPO, json_out, run_cli
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -95,6 +96,7 @@ def feed(client: httpx.Client, path: str) -> list[dict[str, str]]:
     """The entries of an Atom feed, after checking it is a well-formed feed."""
     response = client.get(path)
     assert response.status_code == 200 and "xml" in response.headers["content-type"]
+    check_atom(response.content)  # valid Atom, as feed readers parse it
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed" and root.findtext(f"{ATOM}title")
     entries = []
@@ -161,9 +163,9 @@ def test_errata_serve_end_to_end(tmp_path: Path) -> None:
         assert all(e["updated"] and e["link"].startswith("https://") for e in entries)
         oxfun = feed(client, links.feed_url(root, "oxfun"))
         assert len(oxfun) == 15 and all(e["title"].startswith("oxfun oxfun-ws: ") for e in oxfun)
-        assert [e["id"] for e in feed(client, links.feed_url(root, "binance"))] == [
-            "urn:errata:no-changes"
-        ]
+        assert feed(client, links.feed_url(root, "tickdb")) == []  # watched, nothing changed yet
+        unknown = client.get(links.feed_url(root, "binance"))
+        assert unknown.status_code == 404 and "binance" in unknown.text
 
         # errata writes while Datasette reads: the next page version shows up at once.
         later = history.ingest(env, history.LATER)
