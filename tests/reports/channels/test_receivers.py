@@ -44,33 +44,44 @@ def blocks_of(server: PageServer) -> list[dict[str, Any]]:
 
 
 @pytest.mark.corpus
-def test_slack_gets_header_a_section_per_source_and_the_run_time(server: PageServer) -> None:
+def test_slack_gets_one_summary_message_by_default(server: PageServer) -> None:
     send(
         "slack",
         {"webhook_url_env": "HOOK"},
         {"HOOK": server.url("/services/T0/B0/secret")},
         report(),
     )
-    (message,) = blocks_of(server)
+    (message,) = blocks_of(server)  # 37 changes: still one message
     kinds = [block["type"] for block in message["blocks"]]
-    assert kinds[0] == "header" and kinds[-1] == "context"
-    sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
-    headings = [t.split("\n", 1)[0] for t in sections if t.startswith("*") and "·" in t[:40]]
-    assert headings == ["*kucoin · kucoin-legacy*", "*oxfun · opnx-ws*"]  # one per source, in order
-    assert len(sections) > 2  # KuCoin's rewordings run over 3000 characters: continued below
-    assert "2026-01-03T02:15:00Z" in message["blocks"][-1]["elements"][0]["text"]
-    assert (
-        "`Bad Request -- Invalid request format` → `Bad Request -- Invalid request format.`"
-        in sections[0]
-    )
-    assert (
-        "<https://errata.example/errata/change_log?change_id=" in sections[0]
-    )  # view in Datasette
+    assert kinds == ["header", "section", "section", "section", "section", "context"]
+    assert message["blocks"][0]["text"]["text"] == "errata: 37 changes (1 high, 34 medium, 2 low)."
+    counts, top = (b["text"]["text"] for b in message["blocks"][1:3])
+    assert counts.splitlines()[0].startswith("*kucoin* · :red_circle: 1 high")
+    assert top.splitlines()[1].startswith(":red_circle: *removed* `429`")  # most severe first
+    assert top.endswith("… and 32 more changes")
+    assert "<!date^1767406500^" in message["blocks"][-1]["elements"][0]["text"]
     assert server.posts[0].path == "/services/T0/B0/secret"
     assert server.posts[0].headers["content-type"] == "application/json"
 
 
-def test_slack_splits_over_50_blocks_and_3000_characters(server: PageServer) -> None:
+@pytest.mark.corpus
+def test_slack_detail_follows_the_summary_when_asked_for(server: PageServer) -> None:
+    send("slack", {"webhook_url_env": "HOOK", "detail": True}, {"HOOK": server.url("/hook")}, report())  # fmt: skip
+    summary, *detail = blocks_of(server)
+    assert summary["blocks"][0]["text"]["text"].startswith("errata: 37 changes")
+    assert detail and detail[0]["blocks"][0]["text"]["text"] == "errata: every change"
+    sections = [b["text"]["text"] for m in detail for b in m["blocks"] if b["type"] == "section"]
+    headings = [t.split("\n", 1)[0] for t in sections if t.startswith("*") and "·" in t[:40]]
+    assert headings == ["*kucoin · kucoin-legacy*", "*oxfun · opnx-ws*"]  # one per source, in order
+    assert len(sections) > 2  # KuCoin's rewordings run over 3000 characters: continued below
+    assert (
+        "`Bad Request -- Invalid request format` → `Bad Request -- Invalid request format.`"
+        in sections[0]
+    )
+    assert "<https://errata.example/errata/change_log?change_id=" in sections[0]
+
+
+def test_slack_detail_splits_over_50_blocks_and_3000_characters(server: PageServer) -> None:
     many: list[Change] = []
     for n in range(70):  # 70 sources: one section each, more than one message holds
         many += stamped(
@@ -87,16 +98,16 @@ def test_slack_splits_over_50_blocks_and_3000_characters(server: PageServer) -> 
     )
     send(
         "slack",
-        {"webhook_url_env": "HOOK"},
+        {"webhook_url_env": "HOOK", "detail": True},
         {"HOOK": server.url("/hook")},
         Report(many + long, generated_at="2026-01-02T00:00:00Z"),
     )
-    messages = blocks_of(server)
+    summary, *messages = blocks_of(server)
+    assert len(summary["blocks"]) <= 6 and len(json.dumps(summary)) < 4000
     assert len(messages) == 2
     for number, message in enumerate(messages, start=1):
         assert len(message["blocks"]) <= MAX_BLOCKS
         assert message["blocks"][0]["text"]["text"].endswith(f"({number}/2)")
-        assert message["blocks"][-1]["type"] == "context"
         for block in message["blocks"]:
             if block["type"] == "section":
                 assert len(block["text"]["text"]) <= MAX_SECTION
