@@ -38,7 +38,7 @@ from markupsafe import Markup
 from errata.db import links
 from errata.db.links import DATABASE
 from errata.db.metadata import register_functions
-from errata.db.pages import csvsafe, feed, marks, queries, views
+from errata.db.pages import cards, csvsafe, feed, marks, queries, views
 from errata.parsers import inert
 
 SEVERITIES = ("high", "medium", "low")
@@ -65,6 +65,7 @@ def extra_css_urls(datasette: Any) -> list[str]:
 def prepare_jinja2_environment(env: Any) -> None:
     env.filters["errata_when"] = marks.when
     env.globals["errata_diff"] = marks.diff
+    env.globals["errata_card"] = cards.card
     env.finalize = _finalize  # before any template is compiled: Datasette calls this at startup
 
 
