@@ -81,11 +81,13 @@ def show_report(report: Report, fmt: str) -> None:
     """Render ``report``; plain text on a terminal gets its severities coloured."""
     from errata import reports
 
-    text = reports.render(fmt, report)
     if fmt == "text" and wants_colour(sys.stdout.isatty(), os.environ, current_globals().no_color):
-        from errata.reports.terminal import paint
+        from errata.reports.terminal import WORDS, paint
+        from errata.reports.text import render_text
 
-        text = paint(text)
+        text = paint(render_text(report, marks=WORDS))
+    else:
+        text = reports.render(fmt, report)
     click.echo(text.rstrip("\n"))
 
 
