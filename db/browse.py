@@ -32,8 +32,12 @@ from errata.db.metadata import DATABASE, metadata
 _PLUGIN = "errata"
 
 
-def datasette(path: Path) -> Any:
+def datasette(path: Path, *, allow_sql: bool = True) -> Any:
     """A Datasette instance serving ``path`` as ``errata`` with errata's metadata and pages.
+
+    ``allow_sql`` False is Datasette's ``default_allow_sql`` off: visitors keep
+    the pages, tables and canned queries, but no SQL of their own (``?sql=``,
+    a table's ``_where``); ``errata serve`` turns it off beyond loopback.
 
     Datasette names a file's database after its stem; errata's pages and the
     links in its reports always say ``/errata``, so the database is
@@ -41,7 +45,7 @@ def datasette(path: Path) -> Any:
     """
     if pm.get_plugin(_PLUGIN) is None:
         pm.register(pages, name=_PLUGIN)
-    ds = Datasette([str(path)], metadata=metadata())
+    ds = Datasette([str(path)], metadata=metadata(), settings={"default_allow_sql": allow_sql})
     [database] = [db for db in ds.databases.values() if db.path is not None]
     ds.remove_database(database.name)
     ds.add_database(database, name=DATABASE)

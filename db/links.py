@@ -13,6 +13,8 @@ The shapes (values are percent-encoded, see ``_query``)::
     {base}/errata/code_history?source={source}&code={code}
     {base}/errata/sources/{source, tilde-encoded}
     {base}/errata/exchange_changes?exchange={exchange}&since={time}
+    {base}/errata/recent_changes?since={time}
+    {base}/errata/change_log?exchange={exchange}&observed_at__startswith={day}
     {base}/errata/feed.atom
     {base}/errata/exchange_feed.atom?exchange={exchange}
     {base}/-/exchanges/{exchange, percent-encoded}     (errata's page per exchange)
@@ -49,6 +51,29 @@ def source_url(base_url: str, source: str) -> str:
 def exchange_changes_url(base_url: str, exchange: str, since: str = "") -> str:
     """The ``exchange_changes`` canned query; an empty ``since`` means all of its history."""
     return _page(base_url, "exchange_changes", {"exchange": exchange, "since": since})
+
+
+def recent_changes_url(base_url: str, since: str) -> str:
+    """The ``recent_changes`` canned query: every change since a time, newest first."""
+    return _page(base_url, "recent_changes", {"since": since})
+
+
+def day_url(base_url: str, exchange: str, day: str) -> str:
+    """One exchange's changes on one day (``2026-01-21``): the change log, filtered."""
+    return _page(base_url, "change_log", {"exchange": exchange, "observed_at__startswith": day})
+
+
+class Pages:
+    """The addresses reports link to beyond one change (``reports.model.Pages``)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def since(self, moment: str) -> str:
+        return recent_changes_url(self.base_url, moment)
+
+    def day(self, exchange: str, day: str) -> str:
+        return day_url(self.base_url, exchange, day)
 
 
 def feed_url(base_url: str, exchange: str | None = None) -> str:

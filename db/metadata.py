@@ -31,7 +31,6 @@ never sees a change twice, nor two wordings of one.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
@@ -42,13 +41,13 @@ from errata.db.links import DATABASE
 from errata.differ import COLUMNS as CHANGE_COLUMNS
 from errata.differ import Change
 from errata.differ.describe import in_words, subject
+from errata.parsers import inert
 
 FEED_SIZE = 100  # entries per Atom feed: the newest changes
 RECENT_DEFAULT = "-30 days"  # recent_changes without a since
-EPOCH = "1970-01-01T00:00:00Z"
 
 __all__ = [
-    "DATABASE", "EPOCH", "FEED_SIZE", "HIDDEN", "atom_id", "metadata", "register_functions", "xml_text",
+    "DATABASE", "FEED_SIZE", "HIDDEN", "atom_id", "metadata", "register_functions", "xml_text",
 ]  # fmt: skip
 
 # Bookkeeping nobody browses (category_state: which rules the stored categories
@@ -69,16 +68,14 @@ def atom_id(change_id: str, observed_at: str, nth: int = 1) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def xml_text(text: str | None) -> str | None:
-    """Page text XML can hold: control characters become spaces.
+    """Page text made inert (``parsers.inert``), which XML can hold.
 
-    XML 1.0 cannot carry them even escaped, and one in a message would make
-    the feed generator fail the whole feed.
+    XML 1.0 cannot carry control characters even escaped, and one in a message
+    would make the feed generator fail the whole feed; an older database may
+    hold them, since only today's parsers clean text before it is stored.
     """
-    return None if text is None else _CONTROL.sub(" ", text)
+    return None if text is None else inert(text)
 
 
 def change_subject(change_json: str) -> str:
@@ -597,12 +594,11 @@ ORDER BY h.id"""
 
 
 def _feed(where: str) -> str:
-    """An Atom feed of the newest changes (datasette-atom reads the ``atom_*`` columns).
+    """An Atom feed of the newest changes (errata's renderer reads the ``atom_*`` columns).
 
     Title and content follow errata's own Atom report. When nothing matches,
-    one placeholder entry stands in: datasette-atom cannot render an empty
-    feed, and a reader subscribed before the first change should get a feed.
-    Its link is empty (the feed itself): feedgen refuses a missing one.
+    the feed is empty (``db/pages/feed.py`` renders a feed with no entry, and
+    answers 404 for an exchange errata does not watch).
     """
     return f"""
 WITH picked AS (
@@ -623,10 +619,6 @@ SELECT errata_atom_id(change_id, observed_at, nth) AS atom_id,
        'errata' AS atom_author_name,
        id AS change_row
 FROM picked
-UNION ALL
-SELECT 'urn:errata:no-changes', 'No changes recorded yet', '{EPOCH}',
-       'errata has not recorded a change here yet.', '', 'errata', NULL
-WHERE NOT EXISTS (SELECT 1 FROM picked)
 ORDER BY atom_updated DESC, change_row DESC"""
 
 

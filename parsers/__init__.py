@@ -11,8 +11,11 @@ from errata.errors import ParseError, UnknownParser
 from errata.parsers.document import load
 from errata.parsers.entry import Entry
 from errata.parsers.registry import ParserSpec, get, names, specs
+from errata.parsers.sanitise import inert, inert_entry
 
-__all__ = ["Entry", "ParseError", "ParserSpec", "UnknownParser", "get", "names", "parse", "specs"]
+__all__ = [
+    "Entry", "ParseError", "ParserSpec", "UnknownParser", "get", "inert", "names", "parse", "specs",
+]  # fmt: skip
 # The parser modules register themselves when the registry is first asked (registry._load).
 
 
@@ -31,7 +34,10 @@ def parse(
     declaration, then UTF-8). ``where`` names the input in error messages when
     it is not the URL (a file path, an archive hash). Raises ``ParseError`` for
     input that is no error-code page and ``UnknownParser`` for a bad name.
+
+    Every entry's text is made inert (``parsers.sanitise``): no escape sequence,
+    control character or bidi override from a page reaches the store.
     """
     spec = get(name)
     doc = load(content, parser=name, url=url, where=where, locale=locale, charset=charset)
-    return spec.func(doc)
+    return [inert_entry(entry) for entry in spec.func(doc)]

@@ -3,6 +3,13 @@
 Built with ElementTree, which escapes every piece of page text; ids are
 UUIDs derived from the change id and its time, so a change keeps its id
 across rebuilds and a reader never shows it twice.
+
+Valid Atom (RFC 4287, checked with feedparser in the tests): each entry has
+at most one ``rel="alternate"`` link (the change in Datasette, when a base
+URL is configured) and its other links are ``rel="related"`` (the code's
+history); the feed links to itself (``rel="self"``) when it knows where it
+is published (the file channel always does); an empty feed has no entry at
+all, and its ``updated`` is the report's time.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from xml.etree import ElementTree as ET
 
 from errata.differ import Change
 from errata.differ.describe import in_words, subject
+from errata.parsers import inert
 from errata.reports.model import Report, newest_first
 from errata.reports.registry import renderer
 from errata.reports.text import plain
@@ -25,7 +33,8 @@ def entry_id(change: Change) -> str:
 
 
 @renderer("atom")
-def render_atom(report: Report) -> str:
+def render_atom(report: Report, self_url: str | None = None) -> str:
+    """The feed; ``self_url`` is where it is published (relative to the file is fine)."""
     ET.register_namespace("", ATOM)
     changes = newest_first(report.changes)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -33,6 +42,12 @@ def render_atom(report: Report) -> str:
     _text(feed, "id", f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'errata:feed:' + report.title)}")
     # Deterministic: the feed changes only when its content does (git-friendly).
     _text(feed, "updated", (changes[0].observed_at if changes else report.generated_at) or EPOCH)
+    if self_url:
+        ET.SubElement(
+            feed,
+            f"{{{ATOM}}}link",
+            {"rel": "self", "href": self_url, "type": "application/atom+xml"},
+        )
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "errata")
     _text(feed, "generator", "errata")
@@ -52,9 +67,12 @@ def _entry(feed: ET.Element, change: Change, report: Report) -> None:
     )
     _text(entry, "id", entry_id(change))
     _text(entry, "updated", change.observed_at or EPOCH)
-    for link in report.links_for(change):
+    for number, link in enumerate(report.links_for(change)):
+        rel = "related" if number else "alternate"  # one alternate per entry (RFC 4287 4.1.2)
         ET.SubElement(
-            entry, f"{{{ATOM}}}link", {"href": link.url, "title": link.label, "rel": "alternate"}
+            entry,
+            f"{{{ATOM}}}link",
+            {"rel": rel, "type": "text/html", "href": link.url, "title": link.label},
         )
     ET.SubElement(entry, f"{{{ATOM}}}category", {"term": change.severity})
     # the same words as the Datasette feed's (db.metadata): differ.describe matches on the kind
@@ -68,5 +86,6 @@ def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
 
 
 def _xml_safe(value: str) -> str:
-    """XML 1.0 cannot hold most control characters at all, escaped or not."""
-    return "".join(ch if ch in "\t\n\r" or ch >= " " else " " for ch in value)
+    """Page text made inert, which also leaves only the control characters XML 1.0 can hold
+    (tab and newline): it cannot carry the others at all, escaped or not."""
+    return inert(value)

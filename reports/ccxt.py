@@ -250,6 +250,28 @@ def code_key(code: str) -> tuple[int, int, str]:
         return (1, 0, code)
 
 
+# A row that reports success, in full or in part: no exception belongs to it (OKX's
+# "Bulk operation partially succeeded." is code 2; ccxt callers inspect the per-item results).
+_PARTIAL_SUCCESS = re.compile(
+    r"\s*(?:(?:bulk|batch)\s+)?(?:operation|request|order)s?\s+(?:partially\s+)?succe(?:eded|ssful)"
+    r"\.?\s*|\s*部分成功\s*",
+    re.IGNORECASE,
+)
+
+
+def is_success_row(code: str, message: str) -> bool:
+    """Whether a documented row means success rather than an error.
+
+    A success message (``Success``, ``OK``, ``成功``; ``differ.category.is_success``),
+    a partial success (OKX's ``2``: ``Bulk operation partially succeeded.``), or an
+    all-zero code with no message at all (OKX's ``0``, whose row leaves the message
+    empty). Success rows are not errors, so the exported map leaves them out.
+    """
+    if is_success(message) or _PARTIAL_SUCCESS.fullmatch(message):
+        return True
+    return not message.strip() and code.strip().strip("0") == "" and code.strip() != ""
+
+
 def items_from_entries(
     entries: Iterable[Entry],
     *,
@@ -257,13 +279,13 @@ def items_from_entries(
     overrides: Mapping[str, str] | None = None,
     locale: str = "en",
 ) -> list[Item]:
-    """(code, message, category) for each error entry, success rows left out.
+    """(code, message, category) for each error entry, success rows (``is_success_row``) left out.
 
     A code documented in ``locale`` is taken from that locale only (OKX's page
     repeats every code in Chinese; one meaning, one vote); a code documented
     only in other locales keeps those entries.
     """
-    rows = [e for e in entries if not is_success(e.message)]
+    rows = [e for e in entries if not is_success_row(e.code, e.message)]
     in_locale = {e.code for e in rows if e.locale == locale}
     return [
         (e.code, e.message, categorize(e.code, e.message, exchange=exchange, overrides=overrides))

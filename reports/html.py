@@ -1,18 +1,20 @@
 """HTML for the email digest: inline styles (mail clients drop <style>), one narrow column.
 
-Every piece of page text goes through ``html.escape``; the only markup is
-errata's own, so a message holding ``<script>`` or a link shows as text.
+Every piece of page text is made inert (``parsers.inert``: no control
+character or bidi override) and goes through ``html.escape``; the only markup
+is errata's own, so a message holding ``<script>`` or a link shows as text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
+from html import escape as html_escape
 from typing import assert_never
 
 from errata.differ import Change, spec
 from errata.differ.describe import codes
 from errata.differ.worddiff import word_diff
+from errata.parsers import inert
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
@@ -25,9 +27,14 @@ _INS = "background:#dafbe1;color:#116329;text-decoration:none;font-weight:600"
 _MUTED = "color:#59636e;font-size:13px"
 
 
+def escape(value: str, quote: bool = True) -> str:
+    """Page text as HTML text: inert, then escaped."""
+    return html_escape(inert(value), quote)
+
+
 def _text(value: str) -> str:
     """Escaped page text whose line breaks stay visible."""
-    return escape(value.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+    return escape(value).replace("\n", "<br>")
 
 
 @renderer("html")

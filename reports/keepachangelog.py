@@ -1,10 +1,15 @@
 """A per-exchange CHANGELOG.md in Keep-a-Changelog style, for the people who read changelogs.
 
-Days are versions (``## [2026-01-21]``), newest first; each kind goes under
-the heading the kinds table gives it (``differ.kinds``): added codes under
-Added, removed under Removed, struck-through codes under Deprecated, the
-rest under Changed. Built from the whole history, so the file is the same
-whoever regenerates it.
+Days are versions, newest first; each kind goes under the heading the kinds
+table gives it (``differ.kinds``): added codes under Added, removed under
+Removed, struck-through codes under Deprecated, the rest under Changed. Built
+from the whole history, so the file is the same whoever regenerates it.
+
+With a Datasette ``base_url`` (``pages``) each day is a link, as Keep a Changelog links
+each version to its diff: ``## [2026-01-21]``, defined at the end of the file
+as that day's changes of the exchange in errata's change log. Without one the
+heading is the bare date, since ``[2026-01-21]`` with no definition would
+show its brackets.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from typing import assert_never
 from errata.differ import HEADINGS, Change, spec
 from errata.differ.describe import codes, heading
 from errata.reports.escape import markdown_code, markdown_text
+from errata.reports.model import Pages
 
 
-def render_changelog(exchange: str, changes: Sequence[Change]) -> str:
+def render_changelog(exchange: str, changes: Sequence[Change], pages: Pages | None = None) -> str:
     lines = [
         f"# Changelog: {markdown_text(exchange)} API error codes",
         "",
@@ -31,7 +37,7 @@ def render_changelog(exchange: str, changes: Sequence[Change]) -> str:
     for change in changes:
         days[(change.observed_at or "")[:10]][spec(change.kind).heading].append(change)
     for day in sorted(days, reverse=True):
-        lines += [f"## [{day}]", ""]
+        lines += [f"## [{day}]" if pages else f"## {day}", ""]
         for title in HEADINGS:
             batch = days[day].get(title)
             if batch:
@@ -39,6 +45,9 @@ def render_changelog(exchange: str, changes: Sequence[Change]) -> str:
                     batch, key=lambda c: (c.source or "", c.observed_at or "", _code_key(c.code))
                 )
                 lines += [f"### {title}", "", *(_item(c) for c in ordered), ""]
+    if pages:
+        lines += [f"[{day}]: <{pages.day(exchange, day)}>" for day in sorted(days, reverse=True)]
+        lines.append("")
     return "\n".join(lines)
 
 

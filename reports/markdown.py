@@ -8,7 +8,7 @@ from typing import assert_never
 from errata.differ import Change, spec
 from errata.differ.describe import codes
 from errata.differ.worddiff import word_diff
-from errata.reports.escape import markdown_code, markdown_text
+from errata.reports.escape import markdown_code, markdown_struck, markdown_text
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
@@ -88,7 +88,7 @@ def _message(change: Change) -> str:
 
 
 def _marked(old: str, new: str) -> tuple[str, str]:
-    """Old and new wording with the words that changed struck out and set in bold."""
+    """Old and new wording with the words that changed struck out (``<del>``) and set in bold."""
     left: list[str] = []
     right: list[str] = []
     for span in word_diff(old, new):
@@ -98,7 +98,7 @@ def _marked(old: str, new: str) -> tuple[str, str]:
             right.append(new_words)
             continue
         if old_words:
-            left.append(f"~~{old_words}~~")
+            left.append(markdown_struck(old_words))
         if new_words:
             right.append(f"**{new_words}**")
     return " ".join(left), " ".join(right)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from errata.differ import Change, spec
 from errata.differ.describe import heading
@@ -27,6 +28,18 @@ class Link:
 Linker = Callable[[Change], Sequence[Link]]
 
 
+class Pages(Protocol):
+    """Addresses of errata's pages in Datasette, when a base URL is configured (``db.links``)."""
+
+    def since(self, moment: str) -> str:
+        """Every change observed since ``moment``, newest first."""
+        ...
+
+    def day(self, exchange: str, day: str) -> str:
+        """One exchange's changes on one day (``2026-01-21``)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     changes: Sequence[Change]
@@ -37,6 +50,7 @@ class Report:
     generated_at: str | None = None  # when the report was made (the run time)
     links: Linker | None = None  # where to read more about a change (Datasette), when configured
     categories: Callable[[Change], str] | None = None  # the SDK category of a change's code
+    pages: Pages | None = None  # Datasette's pages, for links beyond one change
 
     def category_of(self, change: Change) -> str | None:
         """The SDK category of the change's code; None for a change about a heading."""

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from errata.reports.model import Report
 
 Renderer = Callable[[Report], str]
+R = TypeVar("R", bound=Renderer)  # a renderer may take more (optional) arguments; keep them
 _RENDERERS: dict[str, Renderer] = {}
 
 
-def renderer(name: str) -> Callable[[Renderer], Renderer]:
-    def add(func: Renderer) -> Renderer:
+def renderer(name: str) -> Callable[[R], R]:
+    def add(func: R) -> R:
         if name in _RENDERERS:
             raise ValueError(f"renderer {name!r} is registered twice")
         _RENDERERS[name] = func

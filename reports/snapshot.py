@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urldefrag
 
 from errata.parsers import Entry
-from errata.reports.escape import markdown_text
+from errata.reports.escape import markdown_struck, markdown_text
 
 _PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w./:#@+-]*$")
 
@@ -68,13 +68,14 @@ def _table(rows: Sequence[Entry]) -> list[str]:
 
 
 def _code(entry: Entry) -> str:
-    """The code cell as the page marks it: struck through when retired (``~~31001~~``), after
-    the struck code it renumbers (``~~50010~~ 50210``)."""
+    """The code cell as the page marks it: struck through when retired (``<del>31001</del>``),
+    after the struck code it renumbers (``<del>50010</del> 50210``). ``<del>`` rather than
+    GFM's ``~~``, which other renderers show as typed."""
     code = _cell(entry.code)
     if entry.deprecated:
-        code = f"~~{code}~~"
+        code = markdown_struck(code)
     if entry.replaces:
-        code = f"~~{_cell(entry.replaces)}~~ {code}"
+        code = f"{markdown_struck(_cell(entry.replaces))} {code}"
     return code
 
 

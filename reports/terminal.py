@@ -1,23 +1,33 @@
-"""Colour for the plain-text report on a terminal: severities stand out, nothing else changes.
+"""Colour for the plain-text report on a terminal: severities and changed words stand out.
 
-The text renderer has already made page text inert (control characters,
-escape sequences included, are spaces), so the only escape sequences in the
-result are the ones added here, on lines the renderer itself wrote: a
-change's head line (four spaces, then its severity mark), the title, the
-source headings and the notes' headings.
+Two parts. ``WORDS`` is handed to the text renderer (``render_text(report,
+marks=WORDS)``), which knows, kind by kind, which changes have a before and
+an after (a rewording, a detail change) and marks the words that changed:
+removed ones red and crossed out, added ones bold green, as the email does.
+``paint`` then colours what the renderer wrote itself: a change's head line
+(four spaces, then its severity mark), the title, the source headings and
+the notes' headings. Nothing here decides anything per kind.
+
+The text renderer has already made page text inert (``parsers.inert``: no
+escape sequence or control character from a page survives), so the only
+escape sequences in the result are the ones added here.
 """
 
 from __future__ import annotations
 
 import re
 
-from errata.reports.text import MARKS
+from errata.reports.text import MARKS, WordMarks
 
 # ANSI SGR codes: bold red, yellow, dim; bold for headings.
 STYLES = {"high": "1;31", "medium": "33", "low": "2"}
 _HEAD = re.compile(r"^(    )(" + "|".join(re.escape(mark) for mark in MARKS.values()) + r")(.*)$")
 _SEVERITY_OF = {mark: severity for severity, mark in MARKS.items()}
 _RULE = re.compile(r"^(=+|-+)$")
+WORDS = WordMarks(
+    old=lambda words: _style(words, "9;31"),  # crossed out, red
+    new=lambda words: _style(words, "1;32"),  # bold, green
+)
 
 
 def paint(text: str) -> str:

@@ -1,28 +1,28 @@
 """Plain text: for terminals, cron mail and the text part of the email digest.
 
-Nothing is interpreted in plain text, so page text only needs its control
-characters tamed: a CR or a form feed in a message must not rewrite the
-line a reader sees.
+Nothing is interpreted in plain text, so page text only needs to be inert
+(``parsers.sanitise``): no escape sequence, CR, BEL or bidi override from a
+page may act on the terminal or rewrite the line a reader sees.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from typing import assert_never
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, assert_never
 
 from errata.differ import Change, spec
 from errata.differ.describe import codes
+from errata.differ.worddiff import word_diff
+from errata.parsers import inert
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 MARKS = {"high": "[HIGH]", "medium": "[MED] ", "low": "[low] "}
 
 
 def plain(text: str, indent: str = "") -> str:
-    """Untrusted text as inert lines: control characters shown as spaces, lines kept indented."""
-    lines = _CONTROL.sub(" ", text.replace("\r\n", "\n")).split("\n")
+    """Untrusted text as inert lines (``parsers.inert``), continuation lines kept indented."""
+    lines = inert(text).split("\n")
     return f"\n{indent}".join(lines)
 
 
@@ -31,15 +31,25 @@ def flat(text: str) -> str:
     return plain(" ".join(text.split()))
 
 
+class WordMarks(NamedTuple):
+    """How changed words are marked in a before/after pair (colour on a terminal, say);
+    plain text marks none, since it has no way to but characters a reader would copy."""
+
+    old: Callable[[str], str]
+    new: Callable[[str], str]
+
+
 @renderer("text")
-def render_text(report: Report) -> str:
+def render_text(report: Report, marks: WordMarks | None = None) -> str:
+    """The report as plain text; ``marks`` marks the changed words of every kind that has a
+    before and an after (the kinds' own branches below say which)."""
     lines = [plain(report.title), "=" * len(report.title), "", report.summary(), ""]
     for (exchange, source), changes in grouped(report.changes):
         lines += [f"{plain(exchange)} / {plain(source)}", "-" * (len(exchange) + len(source) + 3)]
         for observed_at, batch in by_time(changes):
             lines.append(f"  {observed_at}")
             for change in batch:
-                lines += _change(change, report)
+                lines += _change(change, report, marks)
         lines.append("")
     lines += _notes("Health alerts", report.alerts)
     lines += _notes("Documentation defects", report.defects)
@@ -49,18 +59,21 @@ def render_text(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _change(change: Change, report: Report) -> list[str]:
+def _change(change: Change, report: Report, marks: WordMarks | None) -> list[str]:
     head = _head(change, report)
     pad = " " * 10
     kind = change.kind
     match kind:
         case "reworded":
             detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
-            lines = [f"{head} {detail}", *_before_after(change.old_message, change.new_message)]
+            lines = [
+                f"{head} {detail}",
+                *_before_after(change.old_message, change.new_message, marks),
+            ]
         case "detail_changed":
             lines = [
                 f"{head} {flat(change.column or '')}",
-                *_before_after(change.old_detail, change.new_detail),
+                *_before_after(change.old_detail, change.new_detail, marks),
             ]
         case "section_renamed":
             lines = [head, f"{pad}{codes(change.count)} moved with the heading"]
@@ -85,12 +98,29 @@ def _head(change: Change, report: Report) -> str:
     return head
 
 
-def _before_after(old: str | None, new: str | None) -> list[str]:
+def _before_after(old: str | None, new: str | None, marks: WordMarks | None) -> list[str]:
     pad = " " * 10
-    return [
-        f"{pad}before: {plain(old or '', pad + '        ')}",
-        f"{pad}after:  {plain(new or '', pad + '        ')}",
-    ]
+    indent = pad + " " * 8
+    before, after = plain(old or "", indent), plain(new or "", indent)
+    if marks is not None:
+        before, after = _marked(old or "", new or "", marks, indent)
+    return [f"{pad}before: {before}", f"{pad}after:  {after}"]
+
+
+def _marked(old: str, new: str, marks: WordMarks, indent: str) -> tuple[str, str]:
+    left: list[str] = []
+    right: list[str] = []
+    for span in word_diff(old, new):
+        before, after = plain(span.old, indent), plain(span.new, indent)
+        if span.same:
+            left.append(before)
+            right.append(after)
+            continue
+        if before:
+            left.append(marks.old(before))
+        if after:
+            right.append(marks.new(after))
+    return " ".join(left), " ".join(right)
 
 
 def _message(change: Change) -> str:

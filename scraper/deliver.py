@@ -29,6 +29,7 @@ from errata.db import links, times
 from errata.db.outbox import Outbox
 from errata.db.store import Store
 from errata.differ import Change, category
+from errata.differ import spec as kind_spec
 from errata.errors import DeliveryError
 from errata.reports import Link, Problem, Report
 from errata.reports.channels import Channel, Context, SourceState, spec
@@ -114,6 +115,7 @@ def _deliver_route(
         generated_at=now,
         links=linker(config.datasette_url),
         categories=categorizer(config),
+        pages=links.Pages(config.datasette_url) if config.datasette_url else None,
     )
     alert_ids = [a["id"] for a in alerts]
     delivery_id = _delivery_id(route.name, changes, alert_ids, kind, now)
@@ -241,13 +243,16 @@ def linker(base_url: str | None) -> Linker | None:
     base: str = base_url
 
     def links_for(change: Change) -> list[Link]:
-        return [
+        found = [
             Link(
                 "view in Datasette",
                 links.change_url(base, change.change_id, change.observed_at or ""),
-            ),
-            Link("code history", links.code_history_url(base, change.source or "", change.code)),
+            )
         ]
+        if kind_spec(change.kind).names_code:  # a renamed heading has no code to trace
+            history = links.code_history_url(base, change.source or "", change.code)
+            found.append(Link("code history", history))
+        return found
 
     return links_for
 

@@ -15,11 +15,16 @@ and ``static/`` beside its ``__init__``. It adds:
 - links and marks in every other table cell (``render_cell``).
 
 Charts are datasette-dashboards' (``db/charts.py``); the exchange page draws
-the same charts filtered to its exchange with that plugin's own scripts.
+the same charts filtered to its exchange with that plugin's own scripts. The
+Atom feeds are errata's own renderer (``feed``), which writes valid feeds,
+empty ones included.
 
 Page text is untrusted: templates rely on Jinja's autoescape and never mark
 page text safe; the word diff escapes each run of words before marking it
-(``marks.diff``).
+(``marks.diff``). Every value a template prints, and every cell, is made inert
+first (``parsers.inert``: no control character or bidi override), and the CSV
+exports are rewritten so that no cell runs as a spreadsheet formula
+(``csvsafe``, through ``asgi_wrapper``).
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from markupsafe import Markup
 from errata.db import links
 from errata.db.links import DATABASE
 from errata.db.metadata import register_functions
-from errata.db.pages import marks, queries, views
+from errata.db.pages import cards, csvsafe, feed, marks, queries, views
+from errata.parsers import inert
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -59,6 +65,25 @@ def extra_css_urls(datasette: Any) -> list[str]:
 def prepare_jinja2_environment(env: Any) -> None:
     env.filters["errata_when"] = marks.when
     env.globals["errata_diff"] = marks.diff
+    env.globals["errata_card"] = cards.card
+    env.finalize = _finalize  # before any template is compiled: Datasette calls this at startup
+
+
+def _finalize(value: Any) -> Any:
+    """What every ``{{ }}`` prints: plain text made inert (markup errata built is left alone)."""
+    return inert(value) if type(value) is str else value
+
+
+@hookimpl(trylast=True)  # type: ignore[untyped-decorator]
+def register_output_renderer() -> dict[str, Any]:
+    """``.atom``: errata's feeds (``feed``); called last, so it wins over datasette-atom's."""
+    return {"extension": "atom", "render": feed.render, "can_render": feed.can_render}
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def asgi_wrapper() -> Any:
+    """Every CSV export, rewritten so that no cell runs as a spreadsheet formula."""
+    return csvsafe.wrap
 
 
 @hookimpl  # type: ignore[untyped-decorator]
@@ -115,10 +140,12 @@ def render_cell(row: Any, value: Any, column: str, database: str, datasette: Any
         return None
     if column == "severity" and value in SEVERITIES:
         return Markup('<span class="errata-pill errata-{}">{}</span>').format(value, value)
-    if column in ("old_message", "new_message"):
-        return _marked(row, column)
+    if column in ("old_message", "new_message") and (marked := _marked(row, column)):
+        return marked
     href = _href(row, value, column, datasette.urls.path(""))
-    return None if href is None else Markup('<a href="{}">{}</a>').format(href, value)
+    if href is not None:
+        return Markup('<a href="{}">{}</a>').format(href, inert(value))
+    return None if inert(value) == value else Markup.escape(inert(value))
 
 
 def _marked(row: Any, column: str) -> Markup | None:

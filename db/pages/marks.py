@@ -13,6 +13,7 @@ from typing import NamedTuple
 from markupsafe import Markup, escape
 
 from errata.differ.worddiff import word_diff
+from errata.parsers import inert
 
 
 class Marked(NamedTuple):
@@ -26,7 +27,7 @@ def diff(old: str | None, new: str | None) -> Marked:
     """Word-level marks, as the email shows them: removed words struck, added ones highlighted."""
     left: list[Markup] = []
     right: list[Markup] = []
-    for span in word_diff(old or "", new or ""):
+    for span in word_diff(inert(old or ""), inert(new or "")):
         if span.same:
             left.append(escape(span.old))
             right.append(escape(span.new))

@@ -12,15 +12,17 @@ from typing import Any
 
 from errata.db.links import DATABASE
 from errata.db.metadata import metadata
+from errata.differ import COLUMNS as CHANGE_COLUMNS
 
 Row = dict[str, Any]
 HIGH_LIMIT = 20  # high-severity changes on the home page
 EXCHANGE_LIMIT = 25  # recent changes on an exchange's page
 
-CHANGE_SELECT = """
-SELECT c.observed_at, s.exchange, c.source_id, s.url AS page_url, c.kind, c.severity, c.code,
-       c.new_code, c.locale, c.section, c.old_section, c.old_message, c.new_message, c.trivial,
-       c.similarity, c.change_id
+# Every stored change field (differ.change.COLUMNS), so a card shows what any kind carries
+# (a renamed heading's count, a detail change's column and texts).
+CHANGE_SELECT = f"""
+SELECT s.exchange, c.source_id, s.url AS page_url, c.change_id,
+       {", ".join(f"c.{column.name}" for column in CHANGE_COLUMNS if column.sql)}
 FROM changes c JOIN sources s ON s.id = c.source_id"""
 
 _HIGH = f"""{CHANGE_SELECT}

@@ -9,6 +9,7 @@ temporary file and a rename, so a reader never sees half of one.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from errata.reports.model import Report
 from errata.reports.snapshot import file_name, render_snapshot
 
 FEED_ENTRIES = 200
+FEED = "changes.atom"  # the feed's own address, relative to itself, unless feed_url says more
 
 
 class FilesChannel:
@@ -77,21 +79,36 @@ class FilesChannel:
             for change in history:
                 by_exchange[change.exchange or "unknown"].append(change)
             for exchange, changes in sorted(by_exchange.items()):
-                files[f"changelog/{exchange}/CHANGELOG.md"] = render_changelog(exchange, changes)
+                files[f"changelog/{exchange}/CHANGELOG.md"] = render_changelog(
+                    exchange, changes, report.pages
+                )
         if self.settings.get("feed", True):
             recent = sorted(history, key=lambda c: c.observed_at or "", reverse=True)[:FEED_ENTRIES]
-            feed = Report(recent, title="errata: error-code changes", links=report.links)
-            files["changes.atom"] = atom.render_atom(feed)
+            feed = Report(
+                recent,
+                title="errata: error-code changes",
+                links=report.links,
+                generated_at=report.generated_at,  # an empty feed's time: this run's
+            )
+            files["changes.atom"] = atom.render_atom(feed, self.settings.get("feed_url", FEED))
         return files
 
 
 def write_if_changed(path: Path, content: str) -> bool:
+    """Write ``content`` unless the file holds it already; True when it wrote.
+
+    The file gets the mode a plain ``open`` would give it (0644 under the usual
+    umask 022), or keeps the mode it has: ``mkstemp`` makes 0600 files, which a
+    web server serving ``changes.atom`` could not read.
+    """
     data = content.encode()
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         Path(temp).replace(path)
@@ -101,6 +118,23 @@ def write_if_changed(path: Path, content: str) -> bool:
     return True
 
 
-@channel("file", {"dir": str, "snapshots": bool, "changelog": bool, "feed": bool}, every_run=True)
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells (threads may be running)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@channel(
+    "file",
+    {"dir": str, "snapshots": bool, "changelog": bool, "feed": bool, "feed_url": str},
+    every_run=True,
+)
 def build(settings: Mapping[str, Any], _env: Mapping[str, str]) -> Channel:
     return FilesChannel(settings)

@@ -17,6 +17,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from errata.errors import DeliveryError
+from errata.parsers import inert
 from errata.reports import html, text
 from errata.reports.channels.base import Channel, Context, channel, optional_secret
 from errata.reports.model import Report
@@ -33,7 +34,7 @@ def subject(report: Report, prefix: str) -> str:
         f", {len(report.alerts)} alert{'s' * (len(report.alerts) != 1)}" if report.alerts else ""
     )
     line = f"{prefix} {report.summary().rstrip('.')}{alerts}{tail}".strip()
-    return _FLAT.sub(" ", line)[:200]
+    return _FLAT.sub(" ", inert(line))[:200]
 
 
 def message(

@@ -1,4 +1,9 @@
-"""Slack incoming webhooks: the report as Block Kit messages, posted in order."""
+"""Slack incoming webhooks: the summary message, then the full detail when the route asks.
+
+``detail = true`` adds follow-up messages with every change (Slack's incoming
+webhooks cannot reply in a thread; the follow-ups come straight after the
+summary, in order).
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,13 @@ from errata.reports.model import Report
 
 
 class SlackChannel:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, detail: bool = False) -> None:
         self._url = url
+        self._detail = detail
 
     def send(self, report: Report, context: Context) -> None:
         """Post each message in order; one Slack accepted before (a retry, a rerun) is skipped."""
-        for number, message in enumerate(slack.messages(report)):
+        for number, message in enumerate(slack.messages(report, detail=self._detail)):
             if context.already_sent(number):
                 continue
             post(self._url, json.dumps(message, ensure_ascii=False).encode(), {}, "Slack")
@@ -26,7 +32,12 @@ class SlackChannel:
 
 
 @channel(
-    "slack", {"webhook_url_env": str}, required=("webhook_url_env",), secrets=("webhook_url_env",)
+    "slack",
+    {"webhook_url_env": str, "detail": bool},
+    required=("webhook_url_env",),
+    secrets=("webhook_url_env",),
 )
 def build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Channel:
-    return SlackChannel(url_from(settings, "webhook_url_env", env, "Slack"))
+    return SlackChannel(
+        url_from(settings, "webhook_url_env", env, "Slack"), bool(settings.get("detail", False))
+    )

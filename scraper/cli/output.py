@@ -35,8 +35,14 @@ def emit_json(data: Any) -> None:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Aligned columns for people; the last column runs free."""
-    cells = [[str(c).replace("\n", " ⏎ ") for c in row] for row in [list(headers), *rows]]
+    """Aligned columns for people; the last column runs free.
+
+    Cells are page text: made inert (``parsers.inert``) so that no escape
+    sequence, BEL or bidi override in a stored message acts on the terminal.
+    """
+    from errata.parsers.sanitise import inert
+
+    cells = [[inert(str(c)).replace("\n", " ⏎ ") for c in row] for row in [list(headers), *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers) - 1)]
     lines = [
         "  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
@@ -75,11 +81,13 @@ def show_report(report: Report, fmt: str) -> None:
     """Render ``report``; plain text on a terminal gets its severities coloured."""
     from errata import reports
 
-    text = reports.render(fmt, report)
     if fmt == "text" and wants_colour(sys.stdout.isatty(), os.environ, current_globals().no_color):
-        from errata.reports.terminal import paint
+        from errata.reports.terminal import WORDS, paint
+        from errata.reports.text import render_text
 
-        text = paint(text)
+        text = paint(render_text(report, marks=WORDS))
+    else:
+        text = reports.render(fmt, report)
     click.echo(text.rstrip("\n"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import logging
 import signal
 import socket
@@ -17,7 +18,7 @@ from errata.scraper.cli.app import cli, log
 from errata.scraper.cli.options import CREATORS, Paths, with_paths
 
 DEFAULT_PORT = 8001  # Datasette's own default
-_NEEDS = ("datasette", "datasette_atom", "datasette_dashboards", "uvicorn")
+_NEEDS = ("datasette", "datasette_dashboards", "uvicorn")
 
 
 @cli.command()
@@ -37,8 +38,14 @@ _NEEDS = ("datasette", "datasette_atom", "datasette_dashboards", "uvicorn")
     type=click.IntRange(0, 65535),
     help="Port to listen on; 0 picks a free one (the URL printed says which).",
 )
+@click.option(
+    "--allow-sql",
+    is_flag=True,
+    help="Let visitors run any SQL even when listening beyond loopback (off there by default: "
+    "one SQLite function call can run for minutes whatever the time limit).",
+)
 @with_paths()
-def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
+def serve(database: Path | None, host: str, port: int, allow_sql: bool, paths: Paths) -> None:
     """Browse, search and subscribe to the history in Datasette.
 
     Serves DB (default: --db / ERRATA_DB) as the database "errata", read-only
@@ -52,10 +59,16 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
     until interrupted (Ctrl-C). Needs the serve extra:
     pip install 'errata-watch[serve]'.
 
+    Listening beyond loopback (--host 0.0.0.0, a LAN address), visitors get the
+    pages, tables and canned queries but no SQL of their own unless --allow-sql
+    is given: SQLite cannot interrupt a single function call such as
+    randomblob(900000000), so one request could hold a CPU and a gigabyte.
+
     \b
     Example:
       errata serve
       errata serve errata-demo/errata.db --port 8002
+      errata serve --host 0.0.0.0 --allow-sql
     """
     _require_datasette()
     path = database or paths.db
@@ -67,7 +80,13 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
 
     listener = _listen(host, port)
     try:
-        app = datasette(path).app()
+        sql = allow_sql or _loopback(listener)
+        if not sql:
+            log.warning(
+                "listening beyond loopback: canned queries only, no SQL of visitors' own "
+                "(--allow-sql to allow it)"
+            )
+        app = datasette(path, allow_sql=sql).app()
         # The home page; the database's own page (every table and query) is {url}errata.
         click.echo(f"errata: serving {_url(host, listener.getsockname()[1])}/")
         _run(app, listener)
@@ -100,6 +119,11 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.close()
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     return listener
+
+
+def _loopback(listener: socket.socket) -> bool:
+    """Whether only this machine can reach the socket (127.0.0.0/8, ::1), whatever --host said."""
+    return ipaddress.ip_address(listener.getsockname()[0]).is_loopback
 
 
 def _url(host: str, port: int) -> str:

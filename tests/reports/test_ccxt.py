@@ -25,6 +25,7 @@ from errata.reports.ccxt import (
     gaps_json,
     gaps_markdown,
     installed_ccxt_exceptions,
+    is_success_row,
     items_from_entries,
     judge,
     parse_map,
@@ -102,6 +103,40 @@ def test_export_takes_english_rows_and_keeps_oxfun_leading_zeros() -> None:
     exact = export_map(items("oxfun"))["exact"]
     assert list(exact)[:2] == ["000101", "000201"] and "05001" in exact
     assert exact["100005"] == "OrderNotFound" and exact["710006"] == "InsufficientFunds"
+
+
+@pytest.mark.corpus
+def test_success_codes_of_the_okx_rest_page_are_no_exception() -> None:
+    page = fixture_bytes("okx/docs-v5-en-error-code-01-rest-api-public-2025-08-17.html")
+    entries = parse("okx", page, "https://www.okx.com/docs-v5/en/#error-code-rest-api-public")
+    documented = {e.code: e.message for e in entries if e.locale == "en"}
+    assert documented["0"] == "" and "partially succeeded" in documented["2"]  # what the page says
+    exact = export_map(items_from_entries(entries, exchange="okx"))["exact"]
+    assert "0" not in exact and "2" not in exact
+    assert exact["1"] == "ExchangeError"  # "Operation failed." is an error
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "success"),
+    [
+        ("0", "", True),
+        ("00000", "", True),
+        ("0", "Success", True),
+        ("200", "OK", True),
+        ("2", "Bulk operation partially succeeded.", True),
+        ("0", "成功", True),
+        ("1", "", False),  # a code with no message is not thereby a success
+        ("0", "Unknown error", False),
+        (
+            "50004",
+            "API endpoint request timeout. (does not mean that the request was successful or failed, please check the request result).",
+            False,
+        ),
+        ("50055", "Reset unsuccessful. Assets can only be reset up to 5 times per day.", False),
+    ],
+)
+def test_success_rows(code: str, message: str, success: bool) -> None:
+    assert is_success_row(code, message) is success
 
 
 @pytest.mark.corpus
@@ -331,11 +366,11 @@ def test_gaps_markdown_escapes_page_text_and_map_class_names() -> None:
     documented = [("1", HOSTILE, "rate_limit"), ("2", "ok", "timeout")]
     mapped = {"1": "<img src=x onerror=alert(1)>", "9": "`Evil`"}
     text = gaps_markdown(gaps(documented, mapped, {"9": "<i>2026</i>"}), "<b>title</b>")
-    assert text.startswith("# \\<b>title\\</b>\n")
+    assert text.startswith("# &lt;b>title&lt;/b>\n")
     assert "mapped `<img src=x onerror=alert(1)>`, expected" in text  # a code span: inert
     assert text.count("<img") == 1
-    assert "\\<script>alert(1)\\</script> \\`x\\` \\| \\*y\\*" in text
-    assert "- `9` `` `Evil` ``: removed \\<i>2026\\</i>" in text
+    assert "&lt;script>alert(1)&lt;/script> \\`x\\` \\| \\*y\\*" in text
+    assert "- `9` `` `Evil` ``: removed &lt;i>2026&lt;/i>" in text
     assert "\x00" not in text and "\u202e" not in text and "\u2028" not in text
     for line in text.splitlines():  # a message's line breaks stay inside its list item
         assert line == "" or line.startswith(("#", "- ", "    ", "3 documented", "2 documented"))

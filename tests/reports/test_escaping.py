@@ -52,11 +52,10 @@ def test_slack_text_cannot_mention_link_or_format() -> None:
     ]
     joined = "\n".join(texts)
     assert "<!channel>" not in joined and "&lt;!channel&gt;" in joined
-    # the only <...> left are errata's own links to Datasette
-    assert re.findall(r"<([^|>]+)\|", joined) and all(
-        url.startswith("https://errata.example/") for url in re.findall(r"<([^|>]+)\|", joined)
-    )
-    assert re.findall(r"<(?!https://errata\.example/)", joined) == []
+    # the only <...> left are errata's own links to Datasette and Slack date tokens
+    targets = re.findall(r"<([^|>]+)\|", joined)
+    assert targets and all(t.startswith(("https://errata.example/", "!date^")) for t in targets)
+    assert re.findall(r"<(?!https://errata\.example/|!date\^)", joined) == []  # links, dates
     # page text sits in inline code, where *bold* stays literal; its backtick cannot close the span
     assert (
         "`&lt;!channel&gt; &lt;script&gt;alert(1)&lt;/script&gt; [x](http://evil) *bold* &amp;amp; ˋtickˋ ⏎ Bcc: evil@example.com`"

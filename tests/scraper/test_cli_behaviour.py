@@ -423,7 +423,8 @@ def test_each_retry_is_one_line_naming_source_url_and_wait(
 
 # --- start-up: each command imports what it needs ----------------------------------------------
 
-HEAVY = ("sqlite_utils", "httpx", "selectolax", "apscheduler", "rapidfuzz", "datasette", "stamina")
+HEAVY = ("sqlite_utils", "httpx", "selectolax", "apscheduler", "rapidfuzz", "datasette", "stamina",
+         "apprise", "slack_sdk", "markdown_it", "feedparser", "standardwebhooks")  # fmt: skip
 _MODULES = "import atexit, sys\natexit.register(lambda: print(' '.join(sorted(sys.modules)), file=sys.stderr))\nfrom errata.scraper.cli import main\nsys.argv = ['errata', *sys.argv[1:]]\nmain()\n"
 
 

@@ -202,7 +202,7 @@ def test_kill_9_during_delivery_sends_no_accepted_message_twice(
     server: PageServer, env: dict[str, str]
 ) -> None:
     with SlowSecondPost() as slack:
-        routes = '[[notify]]\nname = "team"\nchannel = "slack"\nwebhook_url_env = "SLACK_HOOK"\n'
+        routes = '[[notify]]\nname = "team"\nchannel = "slack"\nwebhook_url_env = "SLACK_HOOK"\ndetail = true\n'
         configure(env, server, routes)
         env = {**env, "SLACK_HOOK": slack.url(f"/services/{SECRET}")}
         server.pages["/p"] = page(400)
@@ -220,7 +220,9 @@ def test_kill_9_during_delivery_sends_no_accepted_message_twice(
         finish = run_cli(["run"], env)
         assert finish.exit_code == 0, finish.stderr
         headers = [json.loads(p.body)["blocks"][0]["text"]["text"] for p in slack.accepted]
-        parts = [tuple(map(int, h.rsplit("(", 1)[1].rstrip(")").split("/"))) for h in headers]
+        summary, details = headers[0], headers[1:]  # the summary, then every change in parts
+        assert "every change" not in summary
+        parts = [tuple(map(int, h.rsplit("(", 1)[1].rstrip(")").split("/"))) for h in details]
         total = parts[0][1]
         assert total >= 2 and sorted(parts) == [(n, total) for n in range(1, total + 1)]
         with sqlite3.connect(env["ERRATA_DB"]) as db:

@@ -67,7 +67,7 @@ digest = "weekly"
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ('channel = "pager"', "notify 'pager': unknown channel 'pager' (known: email, file, slack, stdout, webhook)"),
+        ('channel = "pager"', "notify 'pager': unknown channel 'pager' (known: apprise, email, file, slack, stdout, webhook)"),
         ('channel = "slack"', "notify 'slack': missing required key 'webhook_url_env' for channel 'slack'"),
         ('channel = "slack"\nwebhook_url = "https://hooks.slack.com/x"', "notify 'slack': unknown key 'webhook_url'"),
         ('channel = "slack"\nwebhook_url_env = "https://hooks.slack.com/services/T/B/x"', "webhook_url_env must name an environment variable"),

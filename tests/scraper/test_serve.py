@@ -29,6 +29,7 @@ from errata.db.store import Store
 from errata.reports.atom import entry_id
 from errata.scraper.cli import serve as serve_module
 from tests import history
+from tests.feeds import check_atom
 from tests.support import REPO, json_out, run_cli
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -36,11 +37,16 @@ STARTUP = 15.0  # seconds; a start takes about one
 
 
 @contextmanager
-def serving(db: Path, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Run ``errata serve DB --port 0``; once it answers, yield its database's URL; stop it."""
+def serving(
+    db: Path, env: dict[str, str], log: Path, *, host: str = "127.0.0.1", args: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """Run ``errata serve DB --port 0``; once it answers, yield its database's URL; stop it.
+
+    Whatever address it listens on, the test talks to it over 127.0.0.1 only.
+    """
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "errata", "serve", str(db), "--host", "127.0.0.1", "--port", "0"],
+            [sys.executable, "-m", "errata", "serve", str(db), "--host", host, "--port", "0", *args],
             cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=stderr, text=True,
         )  # fmt: skip
         try:
@@ -61,9 +67,9 @@ def _announced_url(process: subprocess.Popen[str], log: Path) -> str:
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], STARTUP)
     line = process.stdout.readline() if ready else ""
-    match = re.fullmatch(r"errata: serving (http://127\.0\.0\.1:\d+/)\n", line)
+    match = re.fullmatch(r"errata: serving http://[^/]+:(\d+)/\n", line)
     assert match, f"no URL on stdout ({line!r}); stderr:\n{log.read_text()}"
-    return match.group(1) + DATABASE
+    return f"http://127.0.0.1:{match.group(1)}/{DATABASE}"
 
 
 def _wait_until_answering(url: str, process: subprocess.Popen[str], log: Path) -> None:
@@ -90,6 +96,7 @@ def feed(client: httpx.Client, path: str) -> list[dict[str, str]]:
     """The entries of an Atom feed, after checking it is a well-formed feed."""
     response = client.get(path)
     assert response.status_code == 200 and "xml" in response.headers["content-type"]
+    check_atom(response.content)  # valid Atom, as feed readers parse it
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed" and root.findtext(f"{ATOM}title")
     entries = []
@@ -156,9 +163,9 @@ def test_errata_serve_end_to_end(tmp_path: Path) -> None:
         assert all(e["updated"] and e["link"].startswith("https://") for e in entries)
         oxfun = feed(client, links.feed_url(root, "oxfun"))
         assert len(oxfun) == 15 and all(e["title"].startswith("oxfun oxfun-ws: ") for e in oxfun)
-        assert [e["id"] for e in feed(client, links.feed_url(root, "binance"))] == [
-            "urn:errata:no-changes"
-        ]
+        assert feed(client, links.feed_url(root, "tickdb")) == []  # watched, nothing changed yet
+        unknown = client.get(links.feed_url(root, "binance"))
+        assert unknown.status_code == 404 and "binance" in unknown.text
 
         # errata writes while Datasette reads: the next page version shows up at once.
         later = history.ingest(env, history.LATER)
@@ -233,3 +240,31 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         result = run_cli(["serve", "--port", str(port)], env)
     assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+# What a visitor may run depends on who can reach the server: on loopback, any SQL (it is the
+# operator's own machine); beyond it, canned queries only, since one SQLite function call
+# (randomblob(900000000)) runs to its end whatever Datasette's time limit says.
+EXPOSURE = [
+    pytest.param("127.0.0.1", (), 200, id="loopback-any-sql"),
+    pytest.param("0.0.0.0", (), 403, id="every-interface-canned-only"),
+    pytest.param("0.0.0.0", ("--allow-sql",), 200, id="every-interface-allow-sql"),
+]
+
+
+@pytest.mark.parametrize(("host", "args", "sql_status"), EXPOSURE)
+def test_beyond_loopback_only_canned_queries_run_unless_allowed(
+    tmp_path: Path, host: str, args: tuple[str, ...], sql_status: int
+) -> None:
+    env = history.environment(tmp_path)
+    Store.open(env["ERRATA_DB"]).close()  # an empty database, with every view and query
+    log = tmp_path / "serve.log"
+    with serving(Path(env["ERRATA_DB"]), env, log, host=host, args=args) as url, httpx.Client(trust_env=False, timeout=10) as client:  # fmt: skip
+        arbitrary = client.get(f"{url}.json", params={"sql": "select 1 AS one", "_shape": "array"})
+        assert arbitrary.status_code == sql_status, arbitrary.text
+        assert query(client, url, "source_health") == []  # canned queries always run
+        table = client.get(f"{url}/changes.json", params={"_where": "1=1"})
+        assert table.status_code == sql_status  # a table's _where is SQL too
+        assert client.get(f"{url}/changes.json").status_code == 200
+    warned = "canned queries only" in log.read_text()
+    assert warned is (sql_status == 403), log.read_text()

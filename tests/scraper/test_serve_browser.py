@@ -42,6 +42,24 @@ FLAGS = [
 HOSTILE = (
     'Order <img src=x onerror="window.pwned=1"> {} found </script><script>window.pwned=2</script>'
 )
+# A heading renamed with its four codes, a description rewritten, a code struck through:
+# the kinds whose cards show more than a message (a count, a column's old and new text).
+KINDS_PAGE = """# Errors
+
+## Spot
+
+| Code | Message | Description |
+|---|---|---|
+| 8001 | Order rejected | Too small |
+| 8002 | Price off | Outside band |
+| 8003 | Qty off | Bad size |
+| 8004 | Retired soon | Old |
+"""
+KINDS_LATER = (
+    KINDS_PAGE.replace("## Spot", "## Spot Trading")
+    .replace("| Too small |", "| Below the minimum size |")
+    .replace("| 8004 |", "| ~~8004~~ |")
+)
 SQL = re.compile(r"\bSELECT\b|\bFROM (changes|sources|entry_versions)\b")
 
 
@@ -90,6 +108,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
         page.write_text(f"# Errors\n\n| Code | Message |\n|---|---|\n| 7001 | {HOSTILE.format(verb)} |\n| 7002 | Plain |\n")  # fmt: skip
         args = ["ingest", "hostile", str(page), "--observed-at", at, "--parser", "auto"]
         result = run_cli([*args, "--url", "https://docs.example.invalid/errors"], env)
+        assert result.exit_code == 0, result.stderr
+    for at, version in (("2024-03-01", KINDS_PAGE), ("2024-03-08", KINDS_LATER)):
+        page = folder / f"kinds-{at}.md"
+        page.write_text(version)
+        args = ["ingest", "hostile-kinds", str(page), "--observed-at", at, "--parser", "auto"]
+        result = run_cli([*args, "--url", "https://docs.example.invalid/kinds"], env)
         assert result.exit_code == 0, result.stderr
     store = Store.open(env["ERRATA_DB"])
     try:
@@ -178,7 +202,9 @@ def test_the_home_page_shows_what_needs_a_person_and_the_high_severity_changes(
     assert failing.locator(".errata-fix code").inner_text() == "errata run --only oxfun-ws"
     assert "kucoin-legacy" not in attention.inner_text()  # healthy sources stay off the list
 
-    [removed] = page.locator(".errata-change").all()  # the history's one high-severity change
+    highs = page.locator(".errata-change")  # the history's high-severity changes: a removal
+    assert highs.count() == 2  # and a code struck through (deprecated)
+    removed = page.locator(".errata-change.errata-kind-removed")
     pill = removed.locator(".errata-pill")
     assert pill.inner_text() == "high"
     assert pill.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(198, 40, 40)"
@@ -265,3 +291,30 @@ def test_a_code_s_history_shows_each_version_and_hides_its_sql(visit: Visit) -> 
     page.locator("a", has_text="Show SQL").click()
     page.wait_for_load_state()
     assert SQL.search(page.locator("#sql-query").inner_text())  # one click away, not gone
+
+
+def test_every_kind_shows_what_it_carries_on_its_card(visit: Visit) -> None:
+    page = visit.open("/errata/change_log?source_id=hostile-kinds", "change-log-kinds")
+    cards = page.locator(".errata-change")
+    kinds = sorted(cards.locator(".errata-kind").all_inner_texts())
+    assert kinds == ["deprecated", "detail changed", "section renamed"]
+
+    renamed = page.locator(".errata-kind-section_renamed")
+    assert renamed.locator(".errata-where").inner_text() == "Errors > Spot → Errors > Spot Trading"
+    assert renamed.locator(".errata-note").inner_text() == "heading renamed; 4 codes moved with it"
+    assert renamed.locator(".errata-code").count() == 0  # a heading has no code …
+    assert renamed.locator("a", has_text="history of").count() == 0  # … and no code history
+
+    detail = page.locator(".errata-kind-detail_changed")
+    assert detail.locator(".errata-code").inner_text() == "8001"
+    assert detail.locator(".errata-column").inner_text() == "Description"
+    assert detail.locator("del.errata-del").inner_text() == "Too small"
+    assert detail.locator("ins.errata-ins").inner_text() == "Below the minimum size"
+    assert detail.locator("p.errata-message").inner_text() == "Order rejected"
+
+    struck = page.locator(".errata-kind-deprecated")
+    assert struck.locator(".errata-pill").inner_text() == "high"
+    assert struck.locator(".errata-note").inner_text() == "struck through on the page: retired"
+    assert struck.locator("p.errata-message").inner_text() == "Retired soon"
+    links = struck.locator("a", has_text="history of 8004")
+    assert links.get_attribute("href") == "/errata/code_history?source=hostile-kinds&code=8004"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import hashlib
 import hmac
 import json
+import re
 import socket
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -16,6 +19,8 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from standardwebhooks.webhooks import Webhook as StandardWebhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from errata.differ import Change, diff
 from errata.differ.category import CATEGORIES
@@ -23,9 +28,11 @@ from errata.errors import DeliveryError
 from errata.parsers import Entry
 from errata.reports import Report
 from errata.reports.channels import Context, spec
+from errata.reports.channels.webhook import WebhookChannel, verify
 from errata.reports.slack import MAX_BLOCKS, MAX_SECTION
 from errata.scraper.localserver import PageServer
 from tests.reports.samples import real_changes, report, stamped
+from tests.support import REPO
 
 
 def send(channel: str, settings: dict[str, Any], env: dict[str, str], sent: Report) -> None:
@@ -37,33 +44,44 @@ def blocks_of(server: PageServer) -> list[dict[str, Any]]:
 
 
 @pytest.mark.corpus
-def test_slack_gets_header_a_section_per_source_and_the_run_time(server: PageServer) -> None:
+def test_slack_gets_one_summary_message_by_default(server: PageServer) -> None:
     send(
         "slack",
         {"webhook_url_env": "HOOK"},
         {"HOOK": server.url("/services/T0/B0/secret")},
         report(),
     )
-    (message,) = blocks_of(server)
+    (message,) = blocks_of(server)  # 37 changes: still one message
     kinds = [block["type"] for block in message["blocks"]]
-    assert kinds[0] == "header" and kinds[-1] == "context"
-    sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
-    headings = [t.split("\n", 1)[0] for t in sections if t.startswith("*") and "·" in t[:40]]
-    assert headings == ["*kucoin · kucoin-legacy*", "*oxfun · opnx-ws*"]  # one per source, in order
-    assert len(sections) > 2  # KuCoin's rewordings run over 3000 characters: continued below
-    assert "2026-01-03T02:15:00Z" in message["blocks"][-1]["elements"][0]["text"]
-    assert (
-        "`Bad Request -- Invalid request format` → `Bad Request -- Invalid request format.`"
-        in sections[0]
-    )
-    assert (
-        "<https://errata.example/errata/change_log?change_id=" in sections[0]
-    )  # view in Datasette
+    assert kinds == ["header", "section", "section", "section", "section", "context"]
+    assert message["blocks"][0]["text"]["text"] == "errata: 37 changes (1 high, 34 medium, 2 low)."
+    counts, top = (b["text"]["text"] for b in message["blocks"][1:3])
+    assert counts.splitlines()[0].startswith("*kucoin* · :red_circle: 1 high")
+    assert top.splitlines()[1].startswith(":red_circle: *removed* `429`")  # most severe first
+    assert top.endswith("… and 32 more changes")
+    assert "<!date^1767406500^" in message["blocks"][-1]["elements"][0]["text"]
     assert server.posts[0].path == "/services/T0/B0/secret"
     assert server.posts[0].headers["content-type"] == "application/json"
 
 
-def test_slack_splits_over_50_blocks_and_3000_characters(server: PageServer) -> None:
+@pytest.mark.corpus
+def test_slack_detail_follows_the_summary_when_asked_for(server: PageServer) -> None:
+    send("slack", {"webhook_url_env": "HOOK", "detail": True}, {"HOOK": server.url("/hook")}, report())  # fmt: skip
+    summary, *detail = blocks_of(server)
+    assert summary["blocks"][0]["text"]["text"].startswith("errata: 37 changes")
+    assert detail and detail[0]["blocks"][0]["text"]["text"] == "errata: every change"
+    sections = [b["text"]["text"] for m in detail for b in m["blocks"] if b["type"] == "section"]
+    headings = [t.split("\n", 1)[0] for t in sections if t.startswith("*") and "·" in t[:40]]
+    assert headings == ["*kucoin · kucoin-legacy*", "*oxfun · opnx-ws*"]  # one per source, in order
+    assert len(sections) > 2  # KuCoin's rewordings run over 3000 characters: continued below
+    assert (
+        "`Bad Request -- Invalid request format` → `Bad Request -- Invalid request format.`"
+        in sections[0]
+    )
+    assert "<https://errata.example/errata/change_log?change_id=" in sections[0]
+
+
+def test_slack_detail_splits_over_50_blocks_and_3000_characters(server: PageServer) -> None:
     many: list[Change] = []
     for n in range(70):  # 70 sources: one section each, more than one message holds
         many += stamped(
@@ -80,16 +98,16 @@ def test_slack_splits_over_50_blocks_and_3000_characters(server: PageServer) -> 
     )
     send(
         "slack",
-        {"webhook_url_env": "HOOK"},
+        {"webhook_url_env": "HOOK", "detail": True},
         {"HOOK": server.url("/hook")},
         Report(many + long, generated_at="2026-01-02T00:00:00Z"),
     )
-    messages = blocks_of(server)
+    summary, *messages = blocks_of(server)
+    assert len(summary["blocks"]) <= 6 and len(json.dumps(summary)) < 4000
     assert len(messages) == 2
     for number, message in enumerate(messages, start=1):
         assert len(message["blocks"]) <= MAX_BLOCKS
         assert message["blocks"][0]["text"]["text"].endswith(f"({number}/2)")
-        assert message["blocks"][-1]["type"] == "context"
         for block in message["blocks"]:
             if block["type"] == "section":
                 assert len(block["text"]["text"]) <= MAX_SECTION
@@ -127,6 +145,95 @@ def test_webhook_posts_the_contract_json_signed_with_hmac_sha256(server: PageSer
     assert body["alerts"] == [{"source": "okx-ws", "message": "has failed 3 runs in a row"}]
     tampered = post.body.replace(b"kucoin", b"kucoim", 1)
     assert "sha256=" + hmac.new(b"s3cret-key", tampered, hashlib.sha256).hexdigest() != expected
+
+
+SECRETS = [
+    pytest.param("s3cret-key", id="plain-secret"),
+    pytest.param(
+        "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode(), id="whsec"
+    ),
+]
+
+
+def _library_key(secret: str) -> str | bytes:
+    """How a receiver hands the secret to the standardwebhooks library (README)."""
+    return secret if secret.startswith("whsec_") else secret.encode()
+
+
+def _readme_verifier() -> Any:
+    """The verification function the README shows receivers, run as written."""
+    readme = (REPO / "README.md").read_text()
+    [code] = re.findall(r"```python\n(# Verify an errata web hook.*?)```", readme, re.DOTALL)
+    scope: dict[str, Any] = {}
+    exec(code, scope)  # the README's own code, so the manual cannot drift from errata
+    return scope["verify_errata"]
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_webhook_is_signed_the_standard_webhooks_way(server: PageServer, secret: str) -> None:
+    reworded = stamped(diff([Entry("7003", "Charlie failure")], [Entry("7003", "Charlie outage")]), "demo-ws", "demo", "2026-02-01T00:00:00Z")  # fmt: skip
+    sent = Report(reworded, generated_at="2026-02-01T02:00:00Z", categories=lambda c: "other")
+    clock = iter([1_780_000_000.0, 1_780_000_090.0])
+    webhook = WebhookChannel(server.url("/errata"), secret, clock=lambda: next(clock))
+    for _ in range(2):  # a first attempt, then a retry 90 s later
+        webhook.send(sent, Context(kind="changes", delivery_id="d-1"))
+    first, retry = server.accepted
+    for post, at in ((first, 1_780_000_000), (retry, 1_780_000_090)):
+        headers = dict(post.headers)
+        assert headers["webhook-id"] == "d-1" and headers["webhook-timestamp"] == str(at)
+        assert headers["webhook-signature"].startswith("v1,")
+        with freeze(at + 60):  # the reference library checks the age against the clock
+            assert StandardWebhook(_library_key(secret)).verify(post.body, headers)["changes"]
+        verify(post.body, headers, secret, now=at + 60)
+        with freeze(at + 60):
+            _readme_verifier()(post.body, headers, secret)
+    # The GitHub-style header existing receivers check is still there, unchanged.
+    assert first.headers["x-errata-signature-256"] == "sha256=" + hmac.new(secret.encode(), first.body, hashlib.sha256).hexdigest()  # fmt: skip
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_a_replayed_or_tampered_webhook_is_refused(server: PageServer, secret: str) -> None:
+    WebhookChannel(server.url("/errata"), secret, clock=lambda: 1_780_000_000.0).send(
+        Report(diff([Entry("7002", "Bravo failure")], [])),
+        Context(kind="changes", delivery_id="d-2"),
+    )
+    (post,) = server.accepted
+    headers = dict(post.headers)
+    later = 1_780_000_000 + 600  # ten minutes on: a captured request sent again
+    tampered = post.body.replace(b"7002", b"7003")
+    cases = [(post.body, headers, later), (tampered, headers, 1_780_000_000)]
+    cases.append((post.body, {**headers, "webhook-timestamp": str(later)}, later))  # restamped
+    for body, sent_headers, at in cases:
+        with pytest.raises(ValueError):
+            verify(body, sent_headers, secret, now=at)
+        with freeze(at), pytest.raises(ValueError):
+            _readme_verifier()(body, sent_headers, secret)
+        with freeze(at), pytest.raises(WebhookVerificationError):
+            StandardWebhook(_library_key(secret)).verify(body, sent_headers)
+
+
+@contextmanager
+def freeze(at: float) -> Iterator[None]:
+    """``time.time`` and the library's ``datetime.now`` at one moment, for signature ages."""
+    import datetime as real_datetime
+    from unittest import mock
+
+    class Frozen(real_datetime.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return real_datetime.datetime.fromtimestamp(at, tz)
+
+    with (
+        mock.patch("time.time", lambda: at),
+        mock.patch("standardwebhooks.webhooks.datetime", Frozen),
+    ):
+        yield
+
+
+def test_a_malformed_whsec_secret_is_a_configuration_error() -> None:
+    with pytest.raises(DeliveryError, match="whsec_ secret must be base64") as caught:
+        send("webhook", {"url_env": "URL", "secret_env": "KEY"}, {"URL": "http://127.0.0.1:9/", "KEY": "whsec_!!"}, Report([]))  # fmt: skip
+    assert not caught.value.transient and "!!" not in str(caught.value)
 
 
 @pytest.mark.corpus
