@@ -302,32 +302,35 @@ VARIABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 
 def cron_field_errors(field: str, low: int, high: int, names: list[str]) -> list[str]:
     """Why one schedule field is invalid (empty list when valid): *, n, a-b, with /step, lists."""
-
-    def number(text: str, base: int) -> int | None:
-        if text.isdigit():
-            return int(text)
-        if text.lower() in names:
-            return names.index(text.lower()) + base
-        return None
-
     errors = []
     for item in field.split(","):
         spec, slash, step = item.partition("/")
         if slash and not (step.isdigit() and int(step) >= 1):
             errors.append(f"bad step in {item!r}")
-        if spec == "*":
-            continue
-        first, dash, last = spec.partition("-")
-        start, end = number(first, low), number(last, low) if dash else None
-        if start is None or (dash and end is None):
-            errors.append(f"{item!r} is not a number, range or name")
-        elif slash and not dash:
-            errors.append(f"{item!r}: a step needs * or a range")
-        elif not low <= start <= high or (end is not None and not low <= end <= high):
-            errors.append(f"{item!r} is outside {low}-{high}")
-        elif end is not None and end < start:
-            errors.append(f"{item!r} is a descending range")
+        if spec != "*" and (problem := _range_error(spec, bool(slash), low, high, names)):
+            errors.append(f"{item!r} {problem}")
     return errors
+
+
+def _range_error(spec: str, stepped: bool, low: int, high: int, names: list[str]) -> str | None:
+    """Why ``n``, ``name`` or ``a-b`` (before any /step) is no valid part of a field, or None."""
+
+    def number(text: str) -> int | None:
+        if text.isdigit():
+            return int(text)
+        return names.index(text.lower()) + low if text.lower() in names else None
+
+    first, dash, last = spec.partition("-")
+    start, end = number(first), number(last) if dash else None
+    if start is None or (dash and end is None):
+        return "is not a number, range or name"
+    if stepped and not dash:
+        return "has a step, which needs * or a range"
+    if not low <= start <= high or (end is not None and not low <= end <= high):
+        return f"is outside {low}-{high}"
+    if end is not None and end < start:
+        return "is a descending range"
+    return None
 
 
 def cron_schedule_errors(schedule: str) -> list[str]:
@@ -565,29 +568,40 @@ def errata_commands() -> list[tuple[str, list[str]]]:
     invocation = re.compile(r"(?:^|(?<=[\s(]))(?:\S*/bin/)?errata\s+(.*)$", re.MULTILINE)
     found = []
     for path in [*UNITS, CRONTAB, WORKFLOW]:
-        text = path.read_text()
-        if path == WORKFLOW:  # only the shell scripts, not names and comments
-            try:
-                import yaml
-            except ImportError:  # the workflow tests below skip themselves
-                continue
-            (job,) = yaml.safe_load(text)["jobs"].values()
-            text = "\n".join(step.get("run", "") for step in job["steps"])
+        text = _shell_text(path)
         for line in text.splitlines():
             if line.lstrip().startswith("#"):
                 continue
             for match in invocation.finditer(line):
-                argv: list[str] = []
-                for token in match[1].split():
-                    end = token.rstrip(");")
-                    if not re.fullmatch(r"[-\w.=]+", end) or re.match(r"\d*[<>]", end):
-                        break
-                    argv.append(end)
-                    if end != token:
-                        break
-                if argv:
+                if argv := _argv(match[1]):
                     found.append((path.name, argv))
     return found
+
+
+def _shell_text(path: Path) -> str:
+    """The file's text; for the workflow only its shell scripts, not names and comments."""
+    text = path.read_text()
+    if path != WORKFLOW:
+        return text
+    try:
+        import yaml
+    except ImportError:  # the workflow tests below skip themselves
+        return ""
+    (job,) = yaml.safe_load(text)["jobs"].values()
+    return "\n".join(step.get("run", "") for step in job["steps"])
+
+
+def _argv(rest: str) -> list[str]:
+    """errata's arguments on a shell line: words up to a redirection, a pipe or a closing paren."""
+    argv: list[str] = []
+    for token in rest.split():
+        end = token.rstrip(");")
+        if not re.fullmatch(r"[-\w.=]+", end) or re.match(r"\d*[<>]", end):
+            break
+        argv.append(end)
+        if end != token:
+            break
+    return argv
 
 
 COMMANDS = errata_commands()
