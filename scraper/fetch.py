@@ -37,17 +37,18 @@ from errata.scraper.config import FetchSettings
 ErrorKind = FetchErrorKind
 MAX_REDIRECTS = 5
 _PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
-_PEEK = 256 * 1024  # how much of an error page is read, to recognise a challenge
+_PEEK = 256 * 1024  # how much of an error page is read
+# A challenge page is small and says what it is at once; a docs page may carry a
+# bot wall's script near its end. So only the start of a body is searched, lower-
+# cased once, with patterns that begin with literals (which re scans for quickly).
+_CHALLENGE_HEAD = 32 * 1024
 # Phrases only bot walls use; a docs page that merely mentions JavaScript is not one.
 _CHALLENGE = re.compile(
     rb"<title>\s*(?:just a moment|attention required|access denied|ddos-guard|checking your browser)"
-    rb"|cf-browser-verification|challenge-platform|cf_chl_opt|__cf_chl_|_Incapsula_Resource"
-    rb"|please enable (?:javascript and )?cookies to continue|enable javascript and cookies",
-    re.IGNORECASE,
+    rb"|cf-browser-verification|challenge-platform|cf_chl_opt|__cf_chl_|_incapsula_resource"
+    rb"|please enable (?:javascript and )?cookies to continue|enable javascript and cookies"
 )
-_WEAK_CHALLENGE = re.compile(
-    rb"please (?:turn on|enable) javascript|captcha|are you a robot", re.IGNORECASE
-)
+_WEAK_CHALLENGE = re.compile(rb"please (?:turn on|enable) javascript|captcha|are you a robot")
 
 
 class _Transient(Exception):
@@ -260,7 +261,7 @@ class _Fetcher:
             raise FetchError(
                 "bad_content", f"the server sent {what}, not an HTML or Markdown page", status
             )
-        if _is_challenge(response, body[:_PEEK], strong_only=True):
+        if _is_challenge(response, body, strong_only=True):
             raise FetchError(
                 "blocked", "a bot-protection challenge page instead of the docs", status
             )
@@ -294,16 +295,18 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _is_challenge(response: httpx.Response, body: bytes, *, strong_only: bool) -> bool:
+    """Whether ``body`` is a bot wall's challenge; only its first ``_CHALLENGE_HEAD`` bytes count."""
     if response.headers.get("cf-mitigated", "").lower() == "challenge":
         return True
-    if _CHALLENGE.search(body):
+    head = body[:_CHALLENGE_HEAD].lower()
+    if _CHALLENGE.search(head):
         return True
     if strong_only:
         return False
     server = response.headers.get("Server", "").lower()
     walled = any(name in server for name in ("cloudflare", "ddos-guard", "akamai", "sucuri"))
     return response.status_code in (403, 429, 503) and (
-        walled or bool(_WEAK_CHALLENGE.search(body))
+        walled or bool(_WEAK_CHALLENGE.search(head))
     )
 
 
