@@ -161,8 +161,9 @@ class Store:
             try:
                 yield
             except BaseException:
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
+                if conn.in_transaction:  # SQLite may have rolled it all back already (a full disk)
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
                 raise
             conn.execute(f"RELEASE {name}")
             return
@@ -170,7 +171,8 @@ class Store:
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # else SQLite rolled back itself; its error is the one to see
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 
