@@ -124,6 +124,12 @@ def extra_json(extra: Mapping[str, str]) -> str:
     return "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in sorted(extra.items())) + "}"
 
 
+def _open(conn: sqlite3.Connection) -> bool:
+    """Whether a transaction is still open: on SQLITE_FULL and a few other errors SQLite
+    rolls back by itself, and a ROLLBACK then would fail and hide the real error."""
+    return conn.in_transaction
+
+
 def _extra(stored: str) -> dict[str, str]:
     return {} if stored == "{}" else dict(json.loads(stored))
 
@@ -161,7 +167,7 @@ class Store:
             try:
                 yield
             except BaseException:
-                if conn.in_transaction:  # SQLite may have rolled it all back already (a full disk)
+                if _open(conn):  # SQLite may have rolled it all back already (a full disk)
                     conn.execute(f"ROLLBACK TO {name}")
                     conn.execute(f"RELEASE {name}")
                 raise
@@ -171,7 +177,7 @@ class Store:
         try:
             yield
         except BaseException:
-            if conn.in_transaction:  # else SQLite rolled back itself; its error is the one to see
+            if _open(conn):  # else SQLite rolled back itself; its error is the one to see
                 conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
