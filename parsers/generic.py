@@ -30,7 +30,7 @@ def read(
     anchors = list(fragments) if fragments is not None else [doc.fragment] if doc.fragment else []
     if (fmt or sniff_format(doc.head)) == "html":
         return extract(html.blocks(doc, anchors), doc, fragments=anchors, layouts=layouts)
-    return extract(markdown.blocks(doc.text), doc, fragments=anchors, layouts=layouts)
+    return extract(markdown.blocks(doc.text, anchors), doc, fragments=anchors, layouts=layouts)
 
 
 def read_each_language(

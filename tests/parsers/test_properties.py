@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from errata.parsers import Entry, ParseError, names, parse, registry
 from errata.parsers.document import Document
+from errata.parsers.sites import kucoin
 from tests.support import fixture_bytes
 
 PARSERS = names()
@@ -238,3 +239,10 @@ def test_a_parser_that_recurses_too_deep_fails_as_a_parse_error(recursing_parser
     with pytest.raises(ParseError) as error:
         parse(recursing_parser, "<p>page</p>", where="deep.html")
     assert str(error.value) == "recursing parser: deep.html: the page nests too deeply to read"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="#|>` \tAb.\n", max_size=400))
+def test_kucoin_glyph_headings_are_the_plain_substitution(text: str) -> None:
+    """Speed only: trying the lines that end in ``#`` gives what the substitution over every line gives."""
+    assert kucoin._glyph_headings(text) == kucoin._GLYPH_HEADING.sub(kucoin._as_heading, text)
