@@ -169,8 +169,13 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
             ("error_message", "The failure in words."),
             ("commit_id", "For errata import-git: the commit the page came from."),
             ("page", "Empty for a source's main page, else the locale of its extra page."),
+            (
+                "strategy",
+                "How a network fetch got the body: http, markdown (the page's .md rendition) or "
+                "browser (rendered in headless Chromium); empty for files and older fetches.",
+            ),
         ],
-        {"sort_desc": "fetched_at", "facets": ["source_id", "outcome", "error_kind"]},
+        {"sort_desc": "fetched_at", "facets": ["source_id", "outcome", "error_kind", "strategy"]},
     ),
     "revisions": (
         "A source's parsed state; a new revision only when the entries differ from the current ones. "

@@ -79,6 +79,16 @@ def m006_gap_reports(db: Database) -> None:
 
 
 @migrations()
+def m008_fetch_strategy(db: Database) -> None:
+    """Which fetch strategy produced each body: http, markdown (the .md rendition) or browser.
+
+    NULL for files, git history and fetches stored before errata recorded it.
+    Independent of every migration after m006, so it applies in any order with them.
+    """
+    db.execute("ALTER TABLE fetches ADD COLUMN strategy TEXT")
+
+
+@migrations()
 def m009_reading_views(db: Database) -> None:
     """Series for the charts: codes documented per exchange over time, changes per week by kind."""
     for statement in _READING:

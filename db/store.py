@@ -68,11 +68,12 @@ class FetchRecord:
     source_id: str
     fetched_at: str
     url: str
-    origin: str  # "http", "file" or "git"
+    origin: str  # "http" (the network), "file" or "git"
     outcome: str  # "new", "unchanged", "not_modified" or "failed"
     page: str = ""  # "" for a source's main page, else the locale of its extra page
     run_id: int | None = None
     http_status: int | None = None
+    strategy: str | None = None  # network fetches: "http", "markdown" or "browser"
     etag: str | None = None
     last_modified: str | None = None
     content_type: str | None = None

@@ -7,6 +7,7 @@ command line needs no list of exception types to catch::
     ErrataError                 base class; exit_code 1
     ├── UsageError              exit 2: bad usage or configuration; nothing was written
     │   ├── ConfigError         sources.toml (or a command-line value) is invalid
+    │   │   └── BrowserMissing  a source needs the browser and Chromium is not installed
     │   ├── UnknownParser       a parser name that is not registered (also a KeyError)
     │   ├── StoreError          the store refuses a request: unknown source, no such time…
     │   └── GitError            import-git cannot read the repository or the file
@@ -33,7 +34,14 @@ EXIT_HELD = 4
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later
 
 FetchErrorKind = Literal[
-    "timeout", "connect", "http_status", "too_large", "blocked", "bad_content", "redirect"
+    "timeout",
+    "connect",
+    "http_status",
+    "too_large",
+    "blocked",
+    "bad_content",
+    "redirect",
+    "browser",
 ]
 
 
@@ -67,6 +75,15 @@ class UnknownParser(UsageError, KeyError):
 
 class StoreError(UsageError):
     """A request the store refuses, with a message fit for the command line."""
+
+
+class BrowserMissing(ConfigError):
+    """A source needs the browser (``fetch = "browser"``) and no Chromium is installed.
+
+    A configuration problem of the host, not of the page: the message says in
+    one line how to install it. A ConfigError, so the scheduler skips the run
+    with that line instead of failing with a traceback.
+    """
 
 
 class GitError(UsageError):

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from errata import __version__, parsers
 from errata.cron.triggers import cron_trigger
@@ -23,6 +25,7 @@ from errata.differ.category import validate_overrides
 from errata.errors import ConfigError
 from errata.reports import channels, formats
 from errata.reports.routes import DIGESTS, MODES, Route
+from errata.scraper.fetch import STRATEGIES
 
 DEFAULT_USER_AGENT = (
     f"errata/{__version__} (error-code change tracker; +https://pypi.org/project/errata-watch/)"
@@ -50,22 +53,53 @@ class FetchSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class BrowserSettings:
+    """[browser]: how pages with ``fetch = "browser"`` (or a browser fallback) are rendered.
+
+    Chromium costs far more than a request (a second to start, a few hundred
+    MB per page), so it gets its own small concurrency, a hard deadline per
+    page and a memory cap on top of the per-host politeness of [fetch].
+    """
+
+    executable: str = "chromium"  # a command on PATH or a path (Debian: apt-get install chromium)
+    concurrency: int = 1  # pages rendered at once
+    timeout: float = 60.0  # hard deadline per page, in seconds, browser start included
+    memory: int = 1024  # MB all the browser's processes may use together; over it the page fails
+    settle: float = 0.5  # seconds without DOM changes before a rendered page is taken
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One page of a source: its main page (key ``""``) or the page for one more locale."""
 
     key: str
     url: str
     locale: str
-    format: str = "html"
+    strategy: str = "http"  # how it is fetched: a name in fetch.STRATEGIES
+    wait_for: str | None = None  # browser: the CSS selector that marks the watched section
+
+    @property
+    def format(self) -> str:
+        return "markdown" if self.strategy == "markdown" else "html"
 
     @property
     def wire_url(self) -> str:
         """What goes over the network: the fragment only selects a section of the page."""
         return urldefrag(self.url).url
 
+    def selector(self) -> str | None:
+        """What the browser waits for: ``wait_for``, else the element the URL's fragment names."""
+        if self.wait_for:
+            return self.wait_for
+        fragment = unquote(urldefrag(self.url).fragment)
+        if not fragment:
+            return None
+        quoted = fragment.replace("\\", "\\\\").replace('"', '\\"')
+        return f'[id="{quoted}"], [name="{quoted}"]'
+
     def chain(self) -> tuple[str, ...]:
         """The URLs to try, best first: Mintlify and GitBook serve a page's Markdown at ``<page>.md``."""
-        if self.format != "markdown":
+        if self.strategy != "markdown":
             return (self.wire_url,)
         markdown = markdown_url(self.wire_url)
         return (markdown, self.wire_url) if markdown != self.wire_url else (markdown,)
@@ -103,14 +137,23 @@ class Source:
     severity: Mapping[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()
     max_removed: float | None = None
-    format: str = "html"  # "markdown": fetch each page's Markdown rendition first
+    format: str = "html"  # "markdown": the older spelling of fetch = "markdown"
+    fetch: str | None = None  # "http", "markdown" (the .md rendition first) or "browser"
+    fallback: str | None = None  # "browser": render when a plain fetch is blocked or reads nothing
+    wait_for: str | None = None  # browser: CSS selector of the watched section (default: #fragment)
     schedule: str | None = None  # its own crontab expression for ``errata schedule``
     categories: Mapping[str, str] = field(default_factory=dict)  # code -> category overrides
 
     def pages(self) -> list[Page]:
         """The main page, then one per extra locale; each is fetched and revised on its own."""
-        main = Page("", self.url, self.locale, self.format)
-        return [main, *(Page(k, u, k, self.format) for k, u in self.locales.items())]
+        main = Page("", self.url, self.locale, self.strategy, self.wait_for)
+        others = (Page(k, u, k, self.strategy, self.wait_for) for k, u in self.locales.items())
+        return [main, *others]
+
+    @property
+    def strategy(self) -> str:
+        """The fetch strategy: ``fetch``, else ``markdown`` for ``format = "markdown"``, else http."""
+        return self.fetch or ("markdown" if self.format == "markdown" else "http")
 
     def page(self, key: str) -> Page:
         for page in self.pages():
@@ -140,6 +183,7 @@ class Config:
     routes: tuple[Route, ...] = ()  # [[notify]] blocks
     datasette_url: str | None = None  # [datasette] base_url: reports link to this instance
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    browser: BrowserSettings = field(default_factory=BrowserSettings)
 
     def policy_for(self, source: Source) -> Policy:
         """The global policy refined by the source's own severity, ignore and max_removed."""
@@ -172,9 +216,13 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "format": str,
     "schedule": str,
     "categories": dict,
+    "fetch": str,
+    "fallback": str,
+    "wait_for": str,
 }
 _REQUIRED = ("id", "exchange", "url")
 _FORMATS = ("html", "markdown")
+_FALLBACKS = ("browser",)
 FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
     "timeout": (int, float),
     "connect_timeout": (int, float),
@@ -200,6 +248,14 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "notify": list,
     "datasette": dict,
     "schedule": dict,
+    "browser": dict,
+}
+BROWSER_KEYS: dict[str, type | tuple[type, ...]] = {
+    "executable": str,
+    "concurrency": int,
+    "timeout": (int, float),
+    "memory": int,
+    "settle": (int, float),
 }
 SCHEDULE_KEYS: dict[str, type | tuple[type, ...]] = {
     "cron": str,
@@ -273,7 +329,22 @@ def parse(raw: Mapping[str, Any], path: Path) -> Config:
         routes=routes,
         datasette_url=_datasette(raw.get("datasette", {}), path),
         schedule=_schedule(raw.get("schedule", {}), path),
+        browser=_browser(raw.get("browser", {}), path),
     )
+
+
+def _browser(raw: Mapping[str, Any], path: Path) -> BrowserSettings:
+    where = f"{path}: [browser]"
+    _no_unknown_keys(raw, BROWSER_KEYS, f"{where}: unknown key")
+    for key, value in raw.items():
+        _check_type(value, BROWSER_KEYS[key], f"{where}: {key}")
+        if not isinstance(value, str) and value <= 0 and key != "settle":
+            raise ConfigError(f"{where}: {key} must be positive, not {value}")
+        if key == "settle" and value < 0:
+            raise ConfigError(f"{where}: settle must not be negative")
+    if raw.get("executable") == "":
+        raise ConfigError(f"{where}: executable must name a command or a path")
+    return BrowserSettings(**raw)
 
 
 def _schedule(raw: Mapping[str, Any], path: Path) -> ScheduleSettings:
@@ -437,6 +508,7 @@ def _source(raw: Any, path: Path, index: int) -> Source:
         raise ConfigError(
             f"{where}: format must be one of {', '.join(_FORMATS)}, not {raw['format']!r}"
         )
+    _fetch_keys(raw, where)
     _policy(DEFAULT_POLICY, raw.get("severity"), raw.get("ignore"), raw.get("max_removed"), where)
     if "schedule" in raw:
         try:
@@ -448,6 +520,36 @@ def _source(raw: Any, path: Path, index: int) -> Source:
     except ValueError as error:
         raise ConfigError(f"{where}: categories: {error}") from None
     return Source(**{**raw, "ignore": tuple(raw.get("ignore", ())), "categories": categories})
+
+
+def _fetch_keys(raw: Mapping[str, Any], where: str) -> None:
+    """fetch, fallback and wait_for: known names, no contradiction, a selector that parses."""
+    strategies = tuple(STRATEGIES)
+    if "fetch" in raw and raw["fetch"] not in strategies:
+        raise ConfigError(
+            f"{where}: fetch must be one of {', '.join(strategies)}, not {raw['fetch']!r}"
+        )
+    if raw.get("format") == "markdown" and raw.get("fetch", "markdown") != "markdown":
+        raise ConfigError(f'{where}: format = "markdown" contradicts fetch = {raw["fetch"]!r}')
+    if "fallback" in raw and raw["fallback"] not in _FALLBACKS:
+        raise ConfigError(
+            f"{where}: fallback must be one of {', '.join(_FALLBACKS)}, not {raw['fallback']!r}"
+        )
+    if raw.get("fallback") == "browser" and raw.get("fetch") == "browser":
+        raise ConfigError(f'{where}: fallback = "browser" is pointless with fetch = "browser"')
+    if "wait_for" in raw and (problem := selector_problem(raw["wait_for"])):
+        raise ConfigError(f"{where}: wait_for {raw['wait_for']!r} is not a CSS selector: {problem}")
+
+
+def selector_problem(selector: str) -> str | None:
+    """Why ``selector`` is no CSS selector the browser can wait for, or None."""
+    if not selector.strip():
+        return "it is empty"
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except (ValueError, SelectolaxError) as error:
+        return str(error) or type(error).__name__
+    return None
 
 
 def url_problem(url: str) -> str | None:

@@ -1,4 +1,11 @@
-"""Fetching pages over HTTP with httpx: concurrent, polite, conditional, retried, bounded.
+"""Fetching pages: concurrent, polite, conditional, retried, bounded.
+
+A source names its fetch strategy (``STRATEGIES``, keyed by name): ``http``
+(httpx, one URL), ``markdown`` (the page's ``.md`` rendition first, then the
+page) or ``browser`` (headless Chromium renders the page; see
+``errata.scraper.browser``). Every strategy shares the per-host politeness
+below; the browser adds its own small concurrency, deadline and memory cap.
+The result says which strategy produced the body, for the fetch row.
 
 Every failure becomes a ``FetchError`` of one kind, stored on the fetch row:
 
@@ -8,7 +15,8 @@ Every failure becomes a ``FetchError`` of one kind, stored on the fetch row:
 - ``too_large``: the body, or what it decompresses to, exceeds the limit;
 - ``blocked``: a bot-protection challenge page instead of the docs;
 - ``bad_content``: an empty body, a PDF or image, an unsupported encoding;
-- ``redirect``: too many redirects, or one to a non-http(s) URL.
+- ``redirect``: too many redirects, or one to a non-http(s) URL;
+- ``browser``: Chromium could not start, crashed or is not installed.
 
 A failed fetch never reaches the parser, so it can never look like a page
 that lost its codes.
@@ -17,14 +25,17 @@ that lost its codes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
+import threading
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -32,7 +43,11 @@ import stamina
 
 from errata.errors import FetchError, FetchErrorKind
 from errata.parsers.document import binary_kind
-from errata.scraper.config import FetchSettings
+from errata.scraper.browser import Browser, Limits, Wait, find_executable, install_hint, render
+from errata.scraper.browser.cdp import CdpError
+
+if TYPE_CHECKING:  # config imports this module, for the names of the strategies
+    from errata.scraper.config import BrowserSettings, FetchSettings, Page
 
 ErrorKind = FetchErrorKind
 MAX_REDIRECTS = 5
@@ -66,6 +81,27 @@ class Validators:
 
 
 @dataclass(frozen=True, slots=True)
+class Request:
+    """One page to fetch: the strategy's name, the URLs it tries in order, what a browser waits for."""
+
+    urls: tuple[str, ...]
+    strategy: str = "http"
+    wait_for: str | None = None  # browser: a CSS selector
+
+
+def request_for(page: Page, strategy: str | None = None) -> Request:
+    """How ``page`` is fetched: its own strategy, or ``strategy`` (a fallback) instead."""
+    name = strategy or page.strategy
+    if name == "browser":
+        return Request((page.wire_url,), "browser", page.selector())
+    return Request(page.chain() if name == page.strategy else (page.wire_url,), name)
+
+
+class Stopped(Exception):
+    """The run's stop event was set: the fetches in flight were abandoned."""
+
+
+@dataclass(frozen=True, slots=True)
 class FetchResult:
     url: str  # the URL that was fetched (the one that answered, for a chain of alternates)
     status: int | None = None
@@ -75,6 +111,7 @@ class FetchResult:
     content_type: str | None = None
     elapsed_ms: int = 0
     error: FetchError | None = None
+    strategy: str = "http"  # which strategy produced it: a name in STRATEGIES
 
     @property
     def not_modified(self) -> bool:
@@ -82,6 +119,7 @@ class FetchResult:
 
 
 Arrival = Callable[[tuple[str, ...], "FetchResult"], None]
+RequestArrival = Callable[[Request, "FetchResult"], None]
 
 
 def fetch_all(
@@ -90,34 +128,84 @@ def fetch_all(
     validators: Mapping[str, Validators] | None = None,
     on_result: Arrival | None = None,
 ) -> dict[tuple[str, ...], FetchResult]:
-    """Fetch each chain of URLs: the first that answers well wins, the others are fallbacks.
+    """Fetch each chain of URLs over plain HTTP: the first that answers well wins.
 
-    A chain is usually one URL; a source that prefers a page's Markdown rendition
-    asks for ``(page.md, page)``. Each distinct URL is fetched once per call,
-    however many chains name it. ``on_result`` is called as each chain
-    completes, so a page can be parsed and stored while slower sites are still
-    answering.
+    A chain is usually one URL; ``(page.md, page)`` prefers a page's Markdown
+    rendition. Each distinct URL is fetched once per call, however many
+    chains name it. ``on_result`` is called as each chain completes.
     """
-    unique = list(dict.fromkeys(tuple(chain) for chain in chains))
-    return asyncio.run(_fetch_all(unique, settings, validators or {}, on_result))
+
+    def arrived(request: Request, result: FetchResult) -> None:
+        if on_result is not None:
+            on_result(request.urls, result)
+
+    requests = [Request(tuple(chain)) for chain in chains]
+    results = fetch_requests(requests, settings, validators, arrived)
+    return {request.urls: result for request, result in results.items()}
 
 
-async def _fetch_all(
-    chains: list[tuple[str, ...]],
+def fetch_requests(
+    requests: Iterable[Request],
+    settings: FetchSettings,
+    validators: Mapping[str, Validators] | None = None,
+    on_result: RequestArrival | None = None,
+    *,
+    browser: BrowserSettings | None = None,
+    stop: threading.Event | None = None,
+) -> dict[Request, FetchResult]:
+    """Fetch each request with its strategy; ``on_result`` is called as each completes.
+
+    So a page can be parsed and stored while slower sites are still
+    answering. When ``stop`` is set, the fetches in flight are abandoned (a
+    browser among them is killed) and ``Stopped`` is raised; a page being
+    stored by ``on_result`` always finishes first.
+    """
+    unique = list(dict.fromkeys(requests))
+    return asyncio.run(
+        _fetch_requests(unique, settings, validators or {}, on_result, browser, stop)
+    )
+
+
+async def _fetch_requests(
+    requests: list[Request],
     settings: FetchSettings,
     validators: Mapping[str, Validators],
-    on_result: Arrival | None,
-) -> dict[tuple[str, ...], FetchResult]:
-    async with _Fetcher(settings, validators) as fetcher:
+    on_result: RequestArrival | None,
+    browser: BrowserSettings | None,
+    stop: threading.Event | None,
+) -> dict[Request, FetchResult]:
+    async with _Fetcher(settings, validators, browser) as fetcher:
 
-        async def one(chain: tuple[str, ...]) -> FetchResult:
-            result = await fetcher.chain(chain)
+        async def one(request: Request) -> FetchResult:
+            result = await fetcher.request(request)
             if on_result is not None:
-                on_result(chain, result)
+                on_result(request, result)
             return result
 
-        results = await asyncio.gather(*(one(chain) for chain in chains))
-    return dict(zip(chains, results, strict=True))
+        work = asyncio.gather(*(one(request) for request in requests))
+        results = await work if stop is None else await _unless_stopped(work, stop)
+    return dict(zip(requests, results, strict=True))
+
+
+async def _unless_stopped(
+    work: asyncio.Future[list[FetchResult]], stop: threading.Event
+) -> list[FetchResult]:
+    async def stopped() -> None:
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+
+    watcher = asyncio.ensure_future(stopped())
+    either: set[asyncio.Future[Any]] = {work, watcher}
+    try:
+        done, _ = await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watcher.cancel()
+    if work in done:
+        return work.result()
+    work.cancel()
+    with contextlib.suppress(BaseException):
+        await work
+    raise Stopped
 
 
 @dataclass
@@ -130,7 +218,14 @@ class _Host:
 
 
 class _Fetcher:
-    def __init__(self, settings: FetchSettings, validators: Mapping[str, Validators]) -> None:
+    def __init__(
+        self,
+        settings: FetchSettings,
+        validators: Mapping[str, Validators],
+        browser: BrowserSettings | None = None,
+    ) -> None:
+        from errata.scraper.config import BrowserSettings  # config imports this module
+
         self.settings = settings
         self.validators = validators
         self.overall = asyncio.Semaphore(settings.concurrency)
@@ -138,6 +233,11 @@ class _Fetcher:
             lambda: _Host(asyncio.Semaphore(settings.per_host))
         )
         self.started: dict[str, asyncio.Task[FetchResult]] = {}
+        self.requested: dict[Request, asyncio.Task[FetchResult]] = {}
+        self.browser_settings = browser or BrowserSettings()
+        self.renders = asyncio.Semaphore(self.browser_settings.concurrency)
+        self.browser: Browser | None = None
+        self.launching = asyncio.Lock()
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             headers={
@@ -155,7 +255,15 @@ class _Fetcher:
         return self
 
     async def __aexit__(self, *_: object) -> None:
+        await self._discard_browser()
         await self.client.aclose()
+
+    def request(self, request: Request) -> asyncio.Task[FetchResult]:
+        """The fetch of ``request`` in this run, started on first request and shared after."""
+        if request not in self.requested:
+            strategy = STRATEGIES[request.strategy]
+            self.requested[request] = asyncio.ensure_future(strategy(self, request))
+        return self.requested[request]
 
     async def chain(self, urls: Sequence[str]) -> FetchResult:
         result = FetchResult(urls[0])
@@ -266,6 +374,76 @@ class _Fetcher:
                 "blocked", "a bot-protection challenge page instead of the docs", status
             )
         return _result(url, response, body, started)
+
+    async def render(self, url: str, selector: str | None) -> FetchResult:
+        """The page as headless Chromium renders it: one attempt, within the browser's limits."""
+        started = time.monotonic()
+        host = self.hosts[urlsplit(url).netloc]
+        try:
+            async with self.renders, self.overall, host.slots:
+                await self._keep_distance(host)
+                status, html = await self._render(url, selector)
+        except FetchError as error:
+            return replace(_failure(url, error, started), strategy="browser")
+        elapsed = int((time.monotonic() - started) * 1000)
+        return FetchResult(
+            url, status, html, content_type="text/html; charset=utf-8",
+            elapsed_ms=elapsed, strategy="browser",
+        )  # fmt: skip
+
+    async def _render(self, url: str, selector: str | None) -> tuple[int | None, bytes]:
+        limit = self.browser_settings.timeout
+        wait = Wait(
+            selector, self.browser_settings.settle, time.monotonic() + limit,
+            looks_blocked, self.settings.max_bytes,
+        )  # fmt: skip
+        browser: Browser | None = None
+        try:
+            async with asyncio.timeout(
+                limit + 10
+            ):  # a backstop: the page's own deadline is earlier
+                browser = await self._live_browser()
+                async with browser.tab() as tab:
+                    rendered = await render(tab, url, wait)
+        except TimeoutError:
+            await self._discard_browser()
+            raise FetchError("timeout", f"the browser did not finish within {limit:g} s") from None
+        except CdpError as error:
+            why = browser.killed_for if browser is not None else None
+            await self._discard_browser()
+            if why:
+                raise FetchError("too_large", why) from None
+            raise FetchError("browser", f"the browser failed: {error}") from None
+        except FetchError as error:
+            if error.kind == "timeout":  # a page stuck in a script keeps its renderer busy
+                await self._discard_browser()
+            raise
+        return rendered.status, rendered.html
+
+    async def _live_browser(self) -> Browser:
+        async with self.launching:
+            if self.browser is not None and self.browser.alive:
+                return self.browser
+            await self._discard_browser()
+            name = self.browser_settings.executable
+            executable = find_executable(name)
+            if executable is None:
+                raise FetchError("browser", install_hint(name))
+            limits = Limits(self.browser_settings.memory, self.settings.max_bytes)
+            browser = Browser(executable, limits, self.settings.proxy)
+            await browser.start()
+            self.browser = browser
+            return browser
+
+    async def _discard_browser(self) -> None:
+        browser, self.browser = self.browser, None
+        if browser is not None:
+            await browser.close()
+
+
+def looks_blocked(body: bytes) -> bool:
+    """Whether a page is a bot-protection challenge rather than the docs."""
+    return bool(_CHALLENGE.search(body[:_PEEK]))
 
 
 def _retry_wait(cap: float) -> Callable[[Exception], bool | float]:
@@ -395,3 +573,26 @@ def _result(url: str, response: httpx.Response, body: bytes | None, started: flo
 def _failure(url: str, error: FetchError, started: float) -> FetchResult:
     elapsed = int((time.monotonic() - started) * 1000)
     return FetchResult(url=url, status=error.status, error=error, elapsed_ms=elapsed)
+
+
+# --- strategies, by the name a source's ``fetch`` key gives ---------------------------
+
+Strategy = Callable[[_Fetcher, Request], Awaitable[FetchResult]]
+
+
+async def _http(fetcher: _Fetcher, request: Request) -> FetchResult:
+    return replace(await fetcher.chain(request.urls), strategy="http")
+
+
+async def _markdown(fetcher: _Fetcher, request: Request) -> FetchResult:
+    """The Markdown rendition when it answers, else the page itself (recorded as http)."""
+    result = await fetcher.chain(request.urls)
+    answered = result.error is None and result.url == request.urls[0]
+    return replace(result, strategy="markdown" if answered else "http")
+
+
+async def _browser(fetcher: _Fetcher, request: Request) -> FetchResult:
+    return await fetcher.render(request.urls[0], request.wait_for)
+
+
+STRATEGIES: dict[str, Strategy] = {"http": _http, "markdown": _markdown, "browser": _browser}

@@ -7,6 +7,11 @@ entries, so a failing page (or a failing source) never stops the others,
 never removes what another page documents, and a crash never leaves half a
 revision. What can go wrong becomes a fetch row with an error kind and an
 ``Outcome`` with status ``failed``; it never becomes a change.
+
+A source with ``fallback = "browser"`` gets a second chance within the run:
+when its plain fetch is blocked by a bot challenge, or its body reads no
+entries, the page is rendered in the browser after the plain fetches are
+done, and only that result is stored (its fetch row says ``browser``).
 """
 
 from __future__ import annotations
@@ -24,10 +29,18 @@ from errata.db import times
 from errata.db.outbox import Outbox
 from errata.db.store import FetchRecord, Store, digest
 from errata.differ import Change, Policy
-from errata.errors import StoreError
+from errata.errors import BrowserMissing, FetchError, StoreError
 from errata.scraper.archive import Archive
+from errata.scraper.browser import find_executable, install_hint
 from errata.scraper.config import Config, Page, Source
-from errata.scraper.fetch import FetchResult, Validators, fetch_all
+from errata.scraper.fetch import (
+    FetchResult,
+    Request,
+    Stopped,
+    Validators,
+    fetch_requests,
+    request_for,
+)
 
 log = logging.getLogger("errata")
 
@@ -70,6 +83,16 @@ class Interrupted(Exception):
     """Raised inside a run when its stop event is set: no further page is stored."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    """A page whose plain fetch a browser may still rescue, and why it needs to."""
+
+    source: Source
+    page: Page
+    plain: FetchResult
+    reason: str
+
+
 def run(
     config: Config,
     store: Store,
@@ -86,50 +109,24 @@ def run(
     a stopped run loses nothing and reports nothing as failed.
     """
     sources = [config.source(i) for i in only] if only else config.enabled()
+    _require_browser(config, sources)
     store.sync_sources(s.record() for s in config.sources)
     started = now or times.now()
     result = RunResult(started_at=started, run_id=store.start_run(started))
     pages = [(source, page) for source in sources for page in source.pages()]
-    readers: dict[tuple[str, ...], list[tuple[Source, Page]]] = defaultdict(list)
-    for source, page in pages:
-        readers[page.chain()].append((source, page))
-    done: dict[tuple[str, str], Outcome] = {}
-
-    def arrived(chain: tuple[str, ...], fetched: FetchResult) -> None:
-        """Store each page as soon as it arrives, while slower sites are still answering."""
-        if stop is not None and stop.is_set():
-            raise Interrupted
-        for source, page in readers[chain]:
-            policy = config.policy_for(source)
-            try:
-                outcome = _from_fetch(
-                    store, archive, source, page, fetched, started, result.run_id, policy
-                )
-            except Exception as error:  # one page's trouble, even a bug, must not stop the others
-                log.exception("source %s: unexpected error", source.id)
-                problem = f"internal error: {type(error).__name__}: {error}"
-                outcome = Outcome(source, "failed", problem=problem, page=page.key)
-            done[(source.id, page.key)] = outcome
-
+    collector = _Collector(config, store, archive, started, result.run_id, stop)
     try:
-        fetch_all(readers, config.fetch, _validators(store, pages), on_result=arrived)
-    except Interrupted:
+        collector.collect(pages)
+    except (Interrupted, Stopped):
         result.interrupted = True
         log.warning(
             "run stopped: %d of %d pages stored, the rest left for the next run",
-            len(done),
+            len(collector.done),
             len(pages),
         )
+    done = collector.done
     result.outcomes = [done[key] for key in ((s.id, p.key) for s, p in pages) if key in done]
-    for source in sources:
-        if any(o.source.id == source.id and o.status == "failed" for o in result.outcomes):
-            alert = _health_alert(store, source, config.alert_after)
-            if alert:
-                result.alerts.append((source.id, alert))
-                Outbox(store).raise_alert(source.id, started, "failing", alert)
-    for outcome in result.outcomes:
-        if outcome.status == "suspect" and outcome.problem:
-            Outbox(store).raise_alert(outcome.source.id, started, "suspect", outcome.problem)
+    _raise_alerts(store, config, sources, result)
     store.finish_run(
         result.run_id,
         times.now() if now is None else now,
@@ -139,6 +136,107 @@ def run(
         len(result.changes),
     )
     return result
+
+
+@dataclass
+class _Collector:
+    """The pages of one run as they arrive: stored at once, or set aside for the browser."""
+
+    config: Config
+    store: Store
+    archive: Archive
+    started: str
+    run_id: int
+    stop: threading.Event | None
+    done: dict[tuple[str, str], Outcome] = field(default_factory=dict)
+    retries: list[_Retry] = field(default_factory=list)
+
+    def collect(self, pages: Sequence[tuple[Source, Page]]) -> None:
+        """Fetch every page, storing each as it arrives; then the browser's second chances."""
+        readers: dict[Request, list[tuple[Source, Page]]] = defaultdict(list)
+        for source, page in pages:
+            readers[request_for(page)].append((source, page))
+
+        def arrived(request: Request, fetched: FetchResult) -> None:
+            self._check_stop()
+            for source, page in readers[request]:
+                self.arrived(source, page, request, fetched)
+
+        fetch_requests(
+            readers, self.config.fetch, _validators(self.store, pages), arrived,
+            browser=self.config.browser, stop=self.stop,
+        )  # fmt: skip
+        self.fall_back()
+
+    def arrived(self, source: Source, page: Page, request: Request, fetched: FetchResult) -> None:
+        """Store a page as soon as it arrives, while slower sites are still answering."""
+        try:
+            reason = _fallback_reason(source, page, request, fetched)
+        except Exception:  # a parser bug: store the page as it is, which reports it
+            log.exception("source %s: unexpected error", source.id)
+            reason = None
+        if reason is None:
+            self.keep(source, page, fetched)
+        else:
+            self.retries.append(_Retry(source, page, fetched, reason))
+
+    def keep(self, source: Source, page: Page, fetched: FetchResult) -> None:
+        policy = self.config.policy_for(source)
+        try:
+            outcome = _from_fetch(
+                self.store, self.archive, source, page, fetched, self.started, self.run_id, policy
+            )
+        except Exception as error:  # one page's trouble, even a bug, must not stop the others
+            log.exception("source %s: unexpected error", source.id)
+            problem = f"internal error: {type(error).__name__}: {error}"
+            outcome = Outcome(source, "failed", problem=problem, page=page.key)
+        self.done[(source.id, page.key)] = outcome
+
+    def fall_back(self) -> None:
+        """Render the pages whose plain fetch failed them; without a browser, keep the plain result."""
+        if not self.retries:
+            return
+        browser = self.config.browser
+        if find_executable(browser.executable) is None:
+            for retry in self.retries:
+                log.warning(
+                    "%s: no browser fallback (plain fetch %s): %s",
+                    retry.source.id, retry.reason, install_hint(browser.executable),
+                )  # fmt: skip
+                self.keep(retry.source, retry.page, retry.plain)
+            return
+        waiting: dict[Request, list[_Retry]] = defaultdict(list)
+        for retry in self.retries:
+            log.info("%s: plain fetch %s; trying the browser", retry.source.id, retry.reason)
+            waiting[request_for(retry.page, "browser")].append(retry)
+
+        def rendered(request: Request, fetched: FetchResult) -> None:
+            self._check_stop()
+            for retry in waiting[request]:
+                self.keep(retry.source, retry.page, _explained(fetched, retry.reason))
+
+        fetch_requests(waiting, self.config.fetch, {}, rendered, browser=browser, stop=self.stop)
+
+    def _check_stop(self) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise Interrupted
+
+
+def _raise_alerts(
+    store: Store, config: Config, sources: Sequence[Source], result: RunResult
+) -> None:
+    """A failing alert when a source reaches its failure limit; a suspect alert per held page."""
+    for source in sources:
+        if any(o.source.id == source.id and o.status == "failed" for o in result.outcomes):
+            alert = _health_alert(store, source, config.alert_after)
+            if alert:
+                result.alerts.append((source.id, alert))
+                Outbox(store).raise_alert(source.id, result.started_at, "failing", alert)
+    for outcome in result.outcomes:
+        if outcome.status == "suspect" and outcome.problem:
+            Outbox(store).raise_alert(
+                outcome.source.id, result.started_at, "suspect", outcome.problem
+            )
 
 
 def ingest(
@@ -368,6 +466,7 @@ def _from_fetch(
         page=page.key,
         run_id=run_id,
         http_status=fetched.status,
+        strategy=fetched.strategy,
         etag=fetched.etag,
         last_modified=fetched.last_modified,
         content_type=fetched.content_type,
@@ -385,6 +484,44 @@ def _from_fetch(
             store.add_fetch(replace(record, outcome="not_modified"))
         return Outcome(source, "not_modified", entries=_count(store, source), page=page.key)
     return process(store, archive, source, page, fetched.body, record, policy=policy)
+
+
+def _require_browser(config: Config, sources: Sequence[Source]) -> None:
+    """Exit 2 before anything is written when a source needs a browser that is not installed."""
+    needing = [s.id for s in sources if s.strategy == "browser"]
+    if needing and find_executable(config.browser.executable) is None:
+        hint = install_hint(config.browser.executable)
+        raise BrowserMissing(f'source {needing[0]!r} has fetch = "browser", but {hint}')
+
+
+def _fallback_reason(
+    source: Source, page: Page, request: Request, fetched: FetchResult
+) -> str | None:
+    """Why this plain fetch should be retried in the browser, or None to keep it.
+
+    Blocked by a challenge, or a body that reads no entries. The body is
+    parsed here and again when stored: the price of a fallback source.
+    """
+    if source.fallback != "browser" or request.strategy == "browser":
+        return None
+    if fetched.error is not None:
+        return f"blocked: {fetched.error}" if fetched.error.kind == "blocked" else None
+    if fetched.body is None:
+        return None  # not modified: what was read last time still stands
+    try:
+        entries = parse_page(source, page, fetched.body, fetched.content_type)
+    except parsers.ParseError as error:
+        return f"it reads nothing: {error}"
+    return None if entries else "it reads no entries"
+
+
+def _explained(fetched: FetchResult, reason: str) -> FetchResult:
+    """A failed fallback says why the plain fetch was not kept either."""
+    error = fetched.error
+    if error is None:
+        return fetched
+    told = FetchError(error.kind, f"plain fetch {reason}; browser: {error}", error.status)
+    return replace(fetched, error=told)
 
 
 def _health_alert(store: Store, source: Source, alert_after: int) -> str | None:

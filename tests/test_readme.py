@@ -33,6 +33,7 @@ def test_every_config_key_is_documented() -> None:
     from errata.differ import SEVERITY_KEYS
     from errata.reports import channels
     from errata.scraper.config import (
+        BROWSER_KEYS,
         DATASETTE_KEYS,
         FETCH_KEYS,
         HEALTH_KEYS,
@@ -44,5 +45,6 @@ def test_every_config_key_is_documented() -> None:
 
     channel_keys = [key for name in channels.names() for key in channels.spec(name).keys]
     for key in [*FETCH_KEYS, *SOURCE_KEYS, *TOP_KEYS, *HEALTH_KEYS, *SEVERITY_KEYS, *NOTIFY_KEYS,
-                *DATASETTE_KEYS, *SCHEDULE_KEYS, *channel_keys, *channels.names()]:  # fmt: skip
+                *DATASETTE_KEYS, *SCHEDULE_KEYS, *BROWSER_KEYS, *channel_keys,
+                *channels.names()]:  # fmt: skip
         assert f"`{key}`" in README, key

@@ -1,6 +1,7 @@
 """The ``errata`` command line (also ``python -m errata``): one module per kind of command."""
 
 from errata.scraper.cli import (
+    add,
     collect,
     demo,
     health,
@@ -17,6 +18,7 @@ from errata.scraper.cli.app import cli, main
 __all__ = ["cli", "main"]
 
 _COMMANDS = (
+    add,
     collect,
     demo,
     health,

@@ -66,6 +66,7 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m004_delivery",
         "m005_categories",
         "m006_gap_reports",
+        "m008_fetch_strategy",
         "m009_reading_views",
     ]
     again.close()
