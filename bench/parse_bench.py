@@ -83,7 +83,7 @@ def main(rounds: int = 21, bs4_rounds: int = 3) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         saved = Path(tmp) / "okx.html"
         saved.write_bytes(page)
-        setup = f"import parsers\npage = open({str(saved)!r}, 'rb').read()\n"
+        setup = f"from errata import parsers\npage = open({str(saved)!r}, 'rb').read()\n"
         base = peak_rss_kib(setup)
         after = peak_rss_kib(
             setup + f"entries = parsers.parse('okx', page, {URL + SECTIONS[1]!r})\n"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
+from bench import __main__ as bench_main
 from bench import diff_bench, store_bench
 from bench.fetch_bench import page as fetch_page
 from errata import differ, parsers
@@ -42,3 +45,13 @@ def test_fetch_bench_page_is_300_kb_with_the_okx_table() -> None:
     body = fetch_page()
     assert 290_000 <= len(body) <= 320_000
     assert len(parsers.parse("okx", body, "https://x/#error-code-rest-api")) == 551
+
+
+def test_python_m_bench_runs_one_benchmark_by_name_and_refuses_an_unknown_one() -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "bench", "--list"], capture_output=True, text=True, check=True
+    )
+    assert listed.stdout.split() == list(bench_main.BENCHMARKS)
+    wrong = subprocess.run([sys.executable, "-m", "bench", "nope"], capture_output=True, text=True)
+    assert wrong.returncode == 2 and "unknown benchmark 'nope'" in wrong.stderr
+    assert all(callable(bench_main.benchmark(name)) for name in ("diff", "store"))
