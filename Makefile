@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench serve clean
+.PHONY: demo test lint typecheck pytest bench serve wheel install-check clean
 
 demo: $(VENV)/.installed-base  ## run the whole pipeline offline on bundled pages
 	$(BIN)/errata demo
@@ -17,7 +17,24 @@ test: $(VENV)/.installed-test  ## ruff, mypy --strict, pytest
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-test $(VENV)/.installed-bench  ## benchmarks; results go to bench/README.md
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
+
+# The wheel users get (pipx install ., pip install .): only the errata package inside.
+wheel: | $(VENV)/bin/python  ## build dist/errata_watch-*.whl
+	rm -rf dist
+	$(BIN)/python -m pip wheel --no-deps --quiet --wheel-dir dist .
+
+# The wheel in a new virtualenv outside the checkout: entry point and package data
+# must work without the source tree (CI runs this after make test).
+install-check: wheel  ## install the wheel in a fresh venv elsewhere; run errata --version and errata demo
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PYTHON) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install --quiet dist/*.whl; \
+	cd "$$tmp"; \
+	./venv/bin/errata --version; \
+	./venv/bin/errata demo --dir "$$tmp/demo" > demo.md; \
+	grep -q 'removed' demo.md; \
+	echo "install-check: the wheel works outside the checkout"
 
 # mypy cannot follow setuptools' package-dir mapping, so it reads the package
 # through a tree of links shaped as installed: build/typecheck/errata/{scraper,…}.
@@ -48,4 +65,4 @@ $(VENV)/.installed-%: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 clean:
-	rm -rf $(VENV) build errata-demo .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build dist errata-demo .mypy_cache .ruff_cache .pytest_cache

@@ -1,48 +1,41 @@
-"""``python -m bench [NAME…]``: run the named benchmarks (all of them without a name) and
-write their figures into bench/README.md; ``python -m bench --list`` names them."""
+"""``make bench``: run every benchmark (or those named) and write the figures into bench/README.md.
+
+python -m bench              # all of them
+python -m bench startup      # only these
+"""
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Sequence
 
 from bench.harness import write_section
 
-# name -> the module whose main() returns the Markdown for bench/README.md
+# name -> module of bench/ with a main() returning Markdown; imported only when it runs
 BENCHMARKS = {
-    "parse": "bench.parse_bench",
-    "diff": "bench.diff_bench",
-    "fetch": "bench.fetch_bench",
-    "store": "bench.store_bench",
-    "peer": "bench.peer_bench",
+    "parse": "parse_bench",
+    "diff": "diff_bench",
+    "fetch": "fetch_bench",
+    "store": "store_bench",
+    "startup": "startup_bench",
+    "peer": "peer_bench",
 }
 
 
-def benchmark(name: str) -> Callable[[], str]:
-    """The benchmark's main(), imported only when it runs (some need the bench extra)."""
-    main: Callable[[], str] = importlib.import_module(BENCHMARKS[name]).main
-    return main
-
-
-def main(argv: Sequence[str] = ()) -> int:
-    if "--list" in argv:
-        print("\n".join(BENCHMARKS))
-        return 0
-    unknown = [name for name in argv if name not in BENCHMARKS]
+def main(names: list[str]) -> None:
+    unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:
-        print(
-            f"bench: unknown benchmark {unknown[0]!r} (known: {', '.join(BENCHMARKS)})",
-            file=sys.stderr,
+        raise SystemExit(
+            f"bench: unknown benchmark {unknown[0]!r} (known: {', '.join(BENCHMARKS)})"
         )
-        return 2
-    for name in argv or BENCHMARKS:
+    for name, module in BENCHMARKS.items():
+        if names and name not in names:
+            continue
         print(f"== {name}", flush=True)
-        result = benchmark(name)()
+        result = importlib.import_module(f"bench.{module}").main()
         print(result, flush=True)
         write_section(name, result)
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main(sys.argv[1:])

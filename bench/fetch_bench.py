@@ -19,8 +19,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from errata.scraper.localserver import Page, PageServer
+from tests.corpus import fixture
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "okx"
 HOSTS = [f"127.0.0.{n}" for n in range(10, 60)]
 DELAY = 0.2
 _MEASURE = """
@@ -38,7 +38,7 @@ main()
 
 def page() -> bytes:
     """300 KB shaped like a Slate page: endpoint sections, then the REST error codes, then more."""
-    table = (SHARED / "docs-v5-en-error-code-01-rest-api-public-2025-08-17.html").read_text()
+    table = fixture("okx/docs-v5-en-error-code-01-rest-api-public-2025-08-17.html").read_text()
     errors = f'<h1 id="error-code">Error Code</h1><h2 id="error-code-rest-api">REST API</h2>{table}'
 
     def endpoints(start: int, count: int) -> str:

@@ -16,8 +16,8 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
@@ -25,15 +25,19 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 
+from errata.cron.timetable import Timetable
 from errata.cron.triggers import cron_trigger, interval_trigger
 from errata.db.times import parse_duration
 from errata.errors import ConfigError, LockTimeout
-from errata.scraper import runner
-from errata.scraper.config import Config, load
 
 log = logging.getLogger("errata")
 _RUNNING = threading.Lock()  # held while a run is in progress: shutdown waits for it
 _EXECUTED = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+
+# One run of the given sources (all enabled ones when empty) that stops early once the
+# event is set; returns its one-line summary. The command line hands it in: cron knows
+# when, not what, so nothing here imports errata.scraper.
+RunJob = Callable[[tuple[str, ...], threading.Event], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +47,15 @@ class Job:
     only: tuple[str, ...]  # empty: every enabled source without its own schedule
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    config: Path
-    db: Path
-    archive: Path
-    lock_timeout: float
-
-
-def plan(config: Config) -> list[Job]:
+def plan(timetable: Timetable) -> list[Job]:
     """One job for the sources on the default schedule, one per source with its own."""
-    schedule = config.schedule
-    own = [s for s in config.enabled() if s.schedule]
+    schedule = timetable.settings
+    own = [(source_id, cron) for source_id, cron in timetable.sources if cron]
     jobs = [
-        Job(f"source:{s.id}", cron_trigger(s.schedule or "", schedule.jitter), (s.id,)) for s in own
+        Job(f"source:{source_id}", cron_trigger(cron or "", schedule.jitter), (source_id,))
+        for source_id, cron in own
     ]
-    rest = [s.id for s in config.enabled() if not s.schedule]
+    rest = [source_id for source_id, cron in timetable.sources if not cron]
     if rest:
         trigger = (
             interval_trigger(parse_duration(schedule.every), schedule.jitter)
@@ -70,18 +67,14 @@ def plan(config: Config) -> list[Job]:
     return jobs
 
 
-def run_job(settings: Settings, only: tuple[str, ...], stop: threading.Event) -> None:
-    """One scheduled run; importable by name, as APScheduler wants its job functions."""
+def run_job(run: RunJob, only: tuple[str, ...], stop: threading.Event) -> None:
+    """One scheduled run: a failure is logged and the daemon waits for the next one."""
     if stop.is_set():
         return
     with _RUNNING:
         started = time.monotonic()
         try:
-            config = load(settings.config)  # re-read: edits to sources apply from the next run
-            result = runner.run_once(
-                config, settings.db, settings.archive, only=only,
-                lock_timeout=settings.lock_timeout, stop=stop,
-            )  # fmt: skip
+            summary = run(only, stop)
         except LockTimeout as error:
             log.warning("scheduled run skipped: %s", error)
             return
@@ -91,34 +84,26 @@ def run_job(settings: Settings, only: tuple[str, ...], stop: threading.Event) ->
         except Exception:  # the daemon outlives one bad run; the next one tries again
             log.exception("scheduled run failed")
             return
-        sources = len({o.source.id for o in result.outcomes})
-        log.info(
-            "run %s: %d source(s), %d change(s), %d failed, %d alert(s)%s in %.1f s",
-            result.started_at, sources, len(result.changes), len({o.source.id for o in result.failed}),
-            len(result.alerts), " (stopped early)" if result.interrupted else "",
-            time.monotonic() - started,
-        )  # fmt: skip
+        log.info("%s in %.1f s", summary, time.monotonic() - started)
 
 
-def serve(settings: Settings, *, run_now: bool = False) -> None:
+def serve(timetable: Timetable, run: RunJob, *, run_now: bool = False) -> None:
     """Block until SIGTERM/SIGINT; a run in progress finishes its current page and commits."""
-    config = load(settings.config)
     stop = threading.Event()
     scheduler = BlockingScheduler(
         timezone="UTC",
         job_defaults={
             "coalesce": True,
             "max_instances": 1,
-            "misfire_grace_time": config.schedule.misfire_grace_time,
+            "misfire_grace_time": timetable.settings.misfire_grace_time,
         },
     )
-    for job in plan(config):
-        scheduler.add_job(
-            run_job, job.trigger, args=[settings, job.only, stop], id=job.id, name=job.id
-        )
+    jobs = plan(timetable)
+    for job in jobs:
+        scheduler.add_job(run_job, job.trigger, args=[run, job.only, stop], id=job.id, name=job.id)
     if run_now:
         scheduler.add_job(
-            run_job, DateTrigger(), args=[settings, (), stop], id="run-now", name="run-now"
+            run_job, DateTrigger(), args=[run, (), stop], id="run-now", name="run-now"
         )
 
     def shut_down(signum: int, _frame: FrameType | None) -> None:
@@ -128,10 +113,7 @@ def serve(settings: Settings, *, run_now: bool = False) -> None:
 
     previous = {sig: signal.signal(sig, shut_down) for sig in (signal.SIGTERM, signal.SIGINT)}
     scheduler.add_listener(lambda _event: _log_next(scheduler), mask=_EXECUTED)
-    log.info(
-        "errata schedule: %s",
-        ", ".join(f"{j.id} on {j.trigger}" for j in plan(config)) or "no jobs",
-    )
+    log.info("errata schedule: %s", ", ".join(f"{j.id} on {j.trigger}" for j in jobs) or "no jobs")
     try:
         scheduler.start()  # returns after shutdown()
     finally:

@@ -4,16 +4,21 @@ APScheduler 3's ``CronTrigger.from_crontab`` counts day-of-week from Monday
 = 0, while cron counts from Sunday = 0 (and 7): ``0 3 * * 0`` would run on
 Mondays. Numeric days are rewritten as names first, so a crontab line means
 here what it means in crontab.
+
+APScheduler is imported when a trigger is made, not with this module: the
+config imports it to check ``schedule`` keys, and a command that never
+schedules should not pay for the scheduler.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+if TYPE_CHECKING:
+    from apscheduler.triggers.base import BaseTrigger
+    from apscheduler.triggers.cron import CronTrigger
 
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_NUMBER = re.compile(r"(?<![/\d])([0-7])(?!\d)")
@@ -26,6 +31,8 @@ def cron_day_of_week(field: str) -> str:
 
 def cron_trigger(expression: str, jitter: float = 0.0, timezone: str = "UTC") -> CronTrigger:
     """A trigger for a 5-field crontab expression; ValueError names what is wrong."""
+    from apscheduler.triggers.cron import CronTrigger
+
     fields = expression.split()
     if len(fields) != 5:
         raise ValueError(
@@ -42,6 +49,8 @@ def cron_trigger(expression: str, jitter: float = 0.0, timezone: str = "UTC") ->
 
 
 def interval_trigger(every: timedelta, jitter: float = 0.0, timezone: str = "UTC") -> BaseTrigger:
+    from apscheduler.triggers.interval import IntervalTrigger
+
     return IntervalTrigger(
         seconds=every.total_seconds(), timezone=timezone, jitter=int(jitter) or None
     )

@@ -147,7 +147,9 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
-        store = cls(Database(conn))
+        # No sqlite-utils plugins: they would change errata's connection, and finding them
+        # scans every installed package's metadata on each start (~20 ms of a read command).
+        store = cls(Database(conn, execute_plugins=False))
         if migrations.pending(store.db):
             with store.transaction():
                 migrations.apply(store.db)

@@ -8,14 +8,12 @@ list``) and the URL's fragment selects the watched section of the page.
 from __future__ import annotations
 
 from errata.errors import ParseError, UnknownParser
-from errata.parsers import generic, sites
 from errata.parsers.document import load
 from errata.parsers.entry import Entry
 from errata.parsers.registry import ParserSpec, get, names, specs
 
 __all__ = ["Entry", "ParseError", "ParserSpec", "UnknownParser", "get", "names", "parse", "specs"]
-
-_REGISTERED = (generic, sites)  # importing them registers their parsers
+# The parser modules register themselves when the registry is first asked (registry._load).
 
 
 def parse(

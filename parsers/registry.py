@@ -37,6 +37,7 @@ def register(name: str, *, version: str, summary: str) -> Callable[[ParseFunc], 
 
 
 def get(name: str) -> ParserSpec:
+    _load()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -44,7 +45,18 @@ def get(name: str) -> ParserSpec:
 
 
 def names() -> list[str]:
+    _load()
     return sorted(_REGISTRY)
+
+
+def _load() -> None:
+    """Import the parser modules, which register themselves, on first use of the registry.
+
+    Not at import time: ``Entry`` lives in this package, and the store, the
+    reports and the read-only commands need it without selectolax and the
+    site parsers.
+    """
+    from errata.parsers import generic, sites  # noqa: F401
 
 
 def specs() -> list[ParserSpec]:

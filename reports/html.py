@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from html import escape
 
 from errata.differ import Change
+from errata.differ.worddiff import word_diff
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
-from errata.reports.worddiff import word_diff
 
 COLORS = {"high": "#c62828", "medium": "#ef6c00", "low": "#757575"}
 _BODY = "margin:0;padding:16px;background:#f6f8fa;font:15px/1.45 -apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1f2328"

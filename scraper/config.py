@@ -2,13 +2,20 @@
 
 Every mistake is reported as one line naming the file, the source id and the
 problem, and the CLI exits 2 on it; a typo must never silently unwatch a page.
+
+The dataclasses are the schema: each table's keys, and the TOML types each key
+accepts, are read off the fields of the dataclass it becomes (``toml_keys``),
+so a new setting is one new field.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,9 +24,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from errata import __version__, parsers
+from errata.cron.timetable import ScheduleSettings, Timetable
 from errata.cron.triggers import cron_trigger
 from errata.db.store import SourceRecord
-from errata.db.times import parse_duration
 from errata.differ import DEFAULT_POLICY, SEVERITIES, Policy
 from errata.differ.category import validate_overrides
 from errata.errors import ConfigError
@@ -114,16 +121,6 @@ def markdown_url(url: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ScheduleSettings:
-    """When ``errata schedule`` runs: a crontab expression (UTC) or a fixed interval."""
-
-    cron: str = "15 2 * * *"
-    every: str | None = None  # a duration ("6h"), instead of cron
-    jitter: int = 300  # up to this many seconds later, so many installs do not hit a site at once
-    misfire_grace_time: int = 3600  # a run missed by less (a busy host, a restart) still happens
-
-
-@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     exchange: str
@@ -199,85 +196,76 @@ class Config:
     def enabled(self) -> list[Source]:
         return [s for s in self.sources if s.enabled]
 
+    def timetable(self) -> Timetable:
+        """What ``errata schedule`` needs to know: the schedule, and each source's own."""
+        return Timetable(self.schedule, tuple((s.id, s.schedule) for s in self.enabled()))
 
-SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
-    "id": str,
-    "exchange": str,
-    "url": str,
-    "parser": str,
-    "api": str,
-    "title": str,
-    "locale": str,
-    "enabled": bool,
-    "locales": dict,
-    "severity": dict,
-    "ignore": list,
-    "max_removed": (int, float),
-    "format": str,
-    "schedule": str,
-    "categories": dict,
-    "fetch": str,
-    "fallback": str,
-    "wait_for": str,
-}
+
+@dataclass(frozen=True, slots=True)
+class HealthSettings:
+    max_removed: float | None = None  # the share of codes a believable revision may lose
+    alert_after: int = 3  # failed runs in a row before a source raises an alert
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetteSettings:
+    base_url: str | None = None  # reports link to this Datasette instance
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """The top level of sources.toml: what each key holds (a table, or an array of tables)."""
+
+    fetch: FetchSettings
+    source: tuple[Source, ...]
+    severity: Mapping[str, str]
+    ignore: tuple[str, ...]
+    health: HealthSettings
+    notify: tuple[Route, ...]
+    datasette: DatasetteSettings
+    schedule: ScheduleSettings
+    browser: BrowserSettings
+
+
+TomlTypes = tuple[type, ...]
+_SCALARS: dict[Any, TomlTypes] = {str: (str,), int: (int,), float: (int, float), bool: (bool,)}
+
+
+def toml_keys(schema: type, *, skip: Container[str] = ()) -> dict[str, TomlTypes]:
+    """A table's keys and the TOML types each accepts, read off the dataclass it becomes.
+
+    ``str`` takes a string, ``int`` an integer, ``float`` any number, ``bool``
+    true or false, a tuple an array, a mapping or another dataclass a table;
+    ``X | None`` (an optional key) takes what ``X`` takes.
+    """
+    hints = typing.get_type_hints(schema)
+    return {
+        f.name: _toml_types(hints[f.name]) for f in dataclasses.fields(schema) if f.name not in skip
+    }
+
+
+def _toml_types(hint: Any) -> TomlTypes:
+    if isinstance(hint, types.UnionType):
+        return _toml_types(next(arg for arg in typing.get_args(hint) if arg is not type(None)))
+    origin = typing.get_origin(hint) or hint
+    if origin in (tuple, list):
+        return (list,)
+    if origin in (dict, Mapping) or dataclasses.is_dataclass(origin):
+        return (dict,)
+    return _SCALARS[origin]
+
+
+SOURCE_KEYS = toml_keys(Source)
+FETCH_KEYS = toml_keys(FetchSettings)
+TOP_KEYS = toml_keys(ConfigFile)
+SCHEDULE_KEYS = toml_keys(ScheduleSettings)
+NOTIFY_KEYS = toml_keys(Route, skip={"settings"})  # settings: the channel's own keys
+DATASETTE_KEYS = toml_keys(DatasetteSettings)
+HEALTH_KEYS = toml_keys(HealthSettings)
+BROWSER_KEYS = toml_keys(BrowserSettings)
 _REQUIRED = ("id", "exchange", "url")
 _FORMATS = ("html", "markdown")
 _FALLBACKS = ("browser",)
-FETCH_KEYS: dict[str, type | tuple[type, ...]] = {
-    "timeout": (int, float),
-    "connect_timeout": (int, float),
-    "read_timeout": (int, float),
-    "retries": int,
-    "per_host": int,
-    "host_delay": (int, float),
-    "concurrency": int,
-    "max_bytes": int,
-    "max_decompressed": int,
-    "user_agent": str,
-    "proxy": str,
-    "backoff_initial": (int, float),
-    "backoff_max": (int, float),
-    "retry_after_max": (int, float),
-}
-TOP_KEYS: dict[str, type | tuple[type, ...]] = {
-    "fetch": dict,
-    "source": list,
-    "severity": dict,
-    "ignore": list,
-    "health": dict,
-    "notify": list,
-    "datasette": dict,
-    "schedule": dict,
-    "browser": dict,
-}
-BROWSER_KEYS: dict[str, type | tuple[type, ...]] = {
-    "executable": str,
-    "concurrency": int,
-    "timeout": (int, float),
-    "memory": int,
-    "settle": (int, float),
-}
-SCHEDULE_KEYS: dict[str, type | tuple[type, ...]] = {
-    "cron": str,
-    "every": str,
-    "jitter": int,
-    "misfire_grace_time": int,
-}
-NOTIFY_KEYS: dict[str, type | tuple[type, ...]] = {
-    "name": str,
-    "channel": str,
-    "min_severity": str,
-    "sources": list,
-    "exchanges": list,
-    "mode": str,
-    "digest": str,
-    "health": bool,
-    "heartbeat": bool,
-    "retries": int,
-    "backoff": (int, float),
-}
-DATASETTE_KEYS: dict[str, type | tuple[type, ...]] = {"base_url": str}
-HEALTH_KEYS: dict[str, type | tuple[type, ...]] = {"max_removed": (int, float), "alert_after": int}
 
 
 def load(path: str | Path) -> Config:
@@ -300,12 +288,9 @@ def parse(raw: Mapping[str, Any], path: Path) -> Config:
     for key, value in raw.items():
         _check_type(value, TOP_KEYS[key], f"{path}: {key}")
     fetch = _fetch_settings(raw.get("fetch", {}), path)
-    health = raw.get("health", {})
-    _no_unknown_keys(health, HEALTH_KEYS, f"{path}: [health]: unknown key")
-    for key, value in health.items():
-        _check_type(value, HEALTH_KEYS[key], f"{path}: [health]: {key}")
+    health = _health(raw.get("health", {}), path)
     policy = _policy(
-        DEFAULT_POLICY, raw.get("severity"), raw.get("ignore"), health.get("max_removed"), str(path)
+        DEFAULT_POLICY, raw.get("severity"), raw.get("ignore"), health.max_removed, str(path)
     )
     entries = raw.get("source", [])
     sources: list[Source] = []
@@ -316,16 +301,17 @@ def parse(raw: Mapping[str, Any], path: Path) -> Config:
             raise ConfigError(f"{path}: source {source.id!r}: duplicate id")
         seen.add(source.id)
         sources.append(source)
-    alert_after = health.get("alert_after", 3)
-    if alert_after < 1:
-        raise ConfigError(f"{path}: [health]: alert_after must be at least 1, not {alert_after}")
+    if health.alert_after < 1:
+        raise ConfigError(
+            f"{path}: [health]: alert_after must be at least 1, not {health.alert_after}"
+        )
     routes = _routes(raw.get("notify", []), path, seen)
     return Config(
         path=path,
         fetch=fetch,
         sources=tuple(sources),
         policy=policy,
-        alert_after=alert_after,
+        alert_after=health.alert_after,
         routes=routes,
         datasette_url=_datasette(raw.get("datasette", {}), path),
         schedule=_schedule(raw.get("schedule", {}), path),
@@ -358,14 +344,17 @@ def _schedule(raw: Mapping[str, Any], path: Path) -> ScheduleSettings:
         raise ConfigError(f"{where}: set cron or every, not both")
     settings = ScheduleSettings(**raw)
     try:
-        if settings.every is not None:
-            if parse_duration(settings.every).total_seconds() < 1:
-                raise ValueError("every must be at least 1s")
-        else:
-            cron_trigger(settings.cron)
+        settings.check()
     except ValueError as error:
         raise ConfigError(f"{where}: {error}") from None
     return settings
+
+
+def _health(raw: Mapping[str, Any], path: Path) -> HealthSettings:
+    _no_unknown_keys(raw, HEALTH_KEYS, f"{path}: [health]: unknown key")
+    for key, value in raw.items():
+        _check_type(value, HEALTH_KEYS[key], f"{path}: [health]: {key}")
+    return HealthSettings(**raw)
 
 
 def _datasette(raw: Mapping[str, Any], path: Path) -> str | None:
@@ -373,7 +362,7 @@ def _datasette(raw: Mapping[str, Any], path: Path) -> str | None:
     url = raw.get("base_url")
     if url is None:
         return None
-    _check_type(url, str, f"{path}: [datasette]: base_url")
+    _check_type(url, DATASETTE_KEYS["base_url"], f"{path}: [datasette]: base_url")
     if problem := url_problem(url):
         raise ConfigError(f"{path}: [datasette]: base_url {url!r} is not a URL: {problem}")
     return str(url).rstrip("/")
@@ -397,7 +386,7 @@ def _route(raw: Any, path: Path, index: int, source_ids: set[str]) -> Route:
     where = f"{path}: notify {label!r}" if isinstance(label, str) else f"{path}: notify #{index}"
     if "channel" not in raw:
         raise ConfigError(f"{where}: missing required key 'channel'")
-    _check_type(raw["channel"], str, f"{where}: channel")
+    _check_type(raw["channel"], NOTIFY_KEYS["channel"], f"{where}: channel")
     try:
         spec = channels.spec(raw["channel"])
     except ValueError as error:

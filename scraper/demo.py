@@ -4,12 +4,17 @@ Bundled sample pages (written for errata after the four seed pages) are served
 from a real HTTP server on 127.0.0.1. Night one records the baseline; night
 two serves edited pages (codes added, removed and reworded; one page
 unchanged, answered with 304) and prints the changelog that a nightly cron
-job would send. The database is left behind to explore.
+job would send. The database is left behind to explore, and the closing
+lines are commands to explore it with, spelled the way this process was
+started (``.venv/bin/errata`` after ``make demo``, ``errata`` when that is
+what the PATH finds), so each works when pasted.
 """
 
 from __future__ import annotations
 
+import shlex
 import shutil
+import sys
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -58,7 +63,8 @@ def night_pages(night: str) -> dict[str, Page]:
     return {path: Page((folder / name).read_bytes(), kind) for path, (name, kind) in PAGES.items()}
 
 
-def main(workdir: Path) -> None:
+def main(workdir: Path) -> tuple[reports.Report, Path, Path]:
+    """Run both nights; the second night's report, the database and the archive folder."""
     db_path, archive_path = _fresh(workdir)
     today = datetime.now(UTC).replace(hour=2, minute=0, second=0, microsecond=0)
     nights = [("night1", today - timedelta(days=1)), ("night2", today)]
@@ -82,15 +88,48 @@ def main(workdir: Path) -> None:
         result.changes,
         [reports.Problem(o.source.id, o.problem) for o in result.failed if o.problem],
     )
-    click.echo()
-    click.echo(reports.render("markdown", report))
-    click.echo(
-        f"The database is at {db_path} and the raw pages are archived in {archive_path}/.", err=True
-    )
-    click.echo(
-        f"Try: errata --help, errata current okx-ws --db {db_path}, errata history okx-ws 60029 --db {db_path}",
-        err=True,
-    )
+    click.echo(err=True)
+    return report, db_path, archive_path
+
+
+def closing_lines(db_path: Path, archive_path: Path, errata: str | None = None) -> list[str]:
+    """Where the demo left its files, and commands to explore them that work as printed."""
+    run = errata or invocation()
+    db = shlex.quote(str(db_path))
+    return [
+        f"The database is at {db_path} and the raw pages are archived in {archive_path}/.",
+        "Try:",
+        f"  {run} current okx-ws --db {db}",
+        f"  {run} history okx-ws 60029 --db {db}",
+        f"  {run} changes --since 2d --db {db}",
+        f"  {run} --help",
+    ]
+
+
+def invocation(argv0: str | None = None, cwd: Path | None = None) -> str:
+    """How this process was started, as a command to type: ``errata`` if the PATH finds it.
+
+    Otherwise the script's path (relative to ``cwd`` when it lies below it), or
+    ``python -m errata`` with this interpreter.
+    """
+    script = Path(argv0 if argv0 is not None else sys.argv[0])
+    here = (cwd or Path.cwd()).resolve()
+    if script.name == "__main__.py":
+        return f"{shlex.quote(_shown(Path(sys.executable), here))} -m errata"
+    if script.name != "errata":
+        return "errata"  # started some other way (a test runner): the installed command
+    found = shutil.which("errata")
+    if found and Path(found).resolve() == script.resolve():
+        return "errata"
+    return shlex.quote(_shown(script, here))
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    absolute = path if path.is_absolute() else cwd / path
+    try:
+        return str(absolute.relative_to(cwd))
+    except ValueError:
+        return str(absolute)
 
 
 def _fresh(workdir: Path) -> tuple[Path, Path]:

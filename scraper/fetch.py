@@ -19,13 +19,16 @@ Every failure becomes a ``FetchError`` of one kind, stored on the fetch row:
 - ``browser``: Chromium could not start, crashed or is not installed.
 
 A failed fetch never reaches the parser, so it can never look like a page
-that lost its codes.
+that lost its codes. Each retry is one log line naming the sources, the URL
+(without credentials or query values, which may hold tokens), what went wrong
+and the wait.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import queue
 import random
 import re
@@ -37,10 +40,11 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
 import stamina
+from stamina.instrumentation import RetryDetails, set_on_retry_hooks
 
 from errata.errors import FetchError, FetchErrorKind
 from errata.parsers.document import binary_kind
@@ -51,6 +55,8 @@ if TYPE_CHECKING:  # config imports this module, for the names of the strategies
     from errata.scraper.config import BrowserSettings, FetchSettings, Page
 
 ErrorKind = FetchErrorKind
+log = logging.getLogger("errata")
+
 MAX_REDIRECTS = 5
 _PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
 _PEEK = 256 * 1024  # how much of an error page is read
@@ -68,11 +74,37 @@ _WEAK_CHALLENGE = re.compile(rb"please (?:turn on|enable) javascript|captcha|are
 
 
 class _Transient(Exception):
-    """A failure worth another attempt (5xx, 429, network trouble)."""
+    """A failure worth another attempt (5xx, 429, network trouble); ``where`` is for the log."""
 
-    def __init__(self, error: FetchError) -> None:
+    def __init__(self, error: FetchError, where: str = "", attempts: int = 0) -> None:
         super().__init__(str(error))
         self.error = error
+        self.where = where
+        self.attempts = attempts
+
+
+def shown_url(url: str) -> str:
+    """A URL fit for a log line: no user or password, no query values (they may be tokens)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    query = "&".join(f"{key}=…" for key, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, host + port, parts.path, query, ""))
+
+
+def _log_retry(details: RetryDetails) -> None:
+    """stamina's retry hook: one line per retry, naming the sources, the URL and the wait."""
+    cause = details.caused_by
+    if not isinstance(cause, _Transient):
+        return
+    log.warning(
+        "%s: %s; retry %d of %d in %.1f s",
+        cause.where, cause.error, details.retry_num, cause.attempts, details.wait_for,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +160,14 @@ def fetch_all(
     settings: FetchSettings,
     validators: Mapping[str, Validators] | None = None,
     on_result: Arrival | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[tuple[str, ...], FetchResult]:
     """Fetch each chain of URLs over plain HTTP: the first that answers well wins.
 
     A chain is usually one URL; ``(page.md, page)`` prefers a page's Markdown
     rendition. Each distinct URL is fetched once per call, however many
-    chains name it. ``on_result`` is called as each chain completes.
+    chains name it. ``on_result`` is called as each chain completes;
+    ``labels`` names the sources behind a URL in log lines.
     """
 
     def arrived(request: Request, result: FetchResult) -> None:
@@ -141,7 +175,7 @@ def fetch_all(
             on_result(request.urls, result)
 
     requests = [Request(tuple(chain)) for chain in chains]
-    results = fetch_requests(requests, settings, validators, arrived)
+    results = fetch_requests(requests, settings, validators, arrived, labels=labels)
     return {request.urls: result for request, result in results.items()}
 
 
@@ -153,19 +187,20 @@ def fetch_requests(
     *,
     browser: BrowserSettings | None = None,
     stop: threading.Event | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[Request, FetchResult]:
     """Fetch each request with its strategy; ``on_result`` is called as each completes.
 
     ``on_result`` runs on the fetching loop: keep it short (``errata add``
     prints, tests count), or use ``fetch_in_background``. When ``stop`` is set,
     the fetches in flight are abandoned (a browser among them is killed) and
-    ``Stopped`` is raised.
+    ``Stopped`` is raised. ``labels`` names the sources behind a URL in log lines.
     """
     unique = list(dict.fromkeys(requests))
+    set_on_retry_hooks([_log_retry])  # instead of stamina's own line, which names nothing
+    fetcher = _Fetcher(settings, validators or {}, browser, labels)
     stopped = None if stop is None else stop.is_set
-    return asyncio.run(
-        _fetch_requests(unique, settings, validators or {}, on_result, browser, stopped)
-    )
+    return asyncio.run(_fetch_requests(fetcher, unique, on_result, stopped))
 
 
 def fetch_in_background(
@@ -175,6 +210,7 @@ def fetch_in_background(
     *,
     browser: BrowserSettings | None = None,
     stop: threading.Event | None = None,
+    labels: Mapping[str, str] | None = None,
     ahead: int | None = None,
 ) -> Iterator[tuple[Request, FetchResult]]:
     """Fetch on a thread of its own and yield each result, as it arrives, in the caller's thread.
@@ -189,6 +225,8 @@ def fetch_in_background(
     ``Stopped`` is raised; a caller that leaves early abandons them too.
     """
     unique = list(dict.fromkeys(requests))
+    set_on_retry_hooks([_log_retry])
+    fetcher = _Fetcher(settings, validators or {}, browser, labels)
     arrivals: queue.SimpleQueue[tuple[Request, FetchResult] | BaseException | None] = (
         queue.SimpleQueue()
     )
@@ -200,12 +238,10 @@ def fetch_in_background(
 
     def work() -> None:
         try:
-            asyncio.run(
-                _fetch_requests(
-                    unique, settings, validators or {}, lambda r, f: arrivals.put((r, f)),
-                    browser, stopped, gate=gate,
-                )
-            )  # fmt: skip
+            handed = _fetch_requests(
+                fetcher, unique, lambda r, f: arrivals.put((r, f)), stopped, gate=gate
+            )
+            asyncio.run(handed)
         except BaseException as error:  # raised again in the caller's thread
             arrivals.put(error)
         else:
@@ -255,17 +291,15 @@ class _Gate:
 
 
 async def _fetch_requests(
+    fetcher: _Fetcher,
     requests: list[Request],
-    settings: FetchSettings,
-    validators: Mapping[str, Validators],
     on_result: RequestArrival | None,
-    browser: BrowserSettings | None,
     stopped: Callable[[], bool] | None,
     *,
     gate: _Gate | None = None,
 ) -> dict[Request, FetchResult]:
     """With a ``gate``, results are handed over and not kept: each body lives with its caller."""
-    async with _Fetcher(settings, validators, browser) as fetcher:
+    async with fetcher:
         fetcher.expect(requests)
 
         async def one(request: Request) -> FetchResult:
@@ -318,11 +352,13 @@ class _Fetcher:
         settings: FetchSettings,
         validators: Mapping[str, Validators],
         browser: BrowserSettings | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         from errata.scraper.config import BrowserSettings  # config imports this module
 
         self.settings = settings
         self.validators = validators
+        self.labels = labels or {}
         self.overall = asyncio.Semaphore(settings.concurrency)
         self.hosts: dict[str, _Host] = defaultdict(
             lambda: _Host(asyncio.Semaphore(settings.per_host))
@@ -403,12 +439,21 @@ class _Fetcher:
                 with attempt:
                     async with self.overall, host.slots:
                         await self._keep_distance(host)
-                        return await self._attempt(url, started)
+                        try:
+                            return await self._attempt(url, started)
+                        except _Transient as transient:
+                            transient.where = self._where(url)
+                            transient.attempts = self.settings.retries
+                            raise
         except _Transient as transient:
             return _failure(url, transient.error, started)
         except FetchError as error:
             return _failure(url, error, started)
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    def _where(self, url: str) -> str:
+        label = self.labels.get(url)
+        return f"{label} ({shown_url(url)})" if label else shown_url(url)
 
     async def _keep_distance(self, host: _Host) -> None:
         """Space requests to one host by ``host_delay`` seconds, with jitter."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from typing import Literal
@@ -170,6 +170,7 @@ class _Collector:
         arrivals = fetch_in_background(
             readers, self.config.fetch, _validators(self.store, pages),
             browser=self.config.browser, stop=self.stop,
+            labels=_labels((r, s) for r, pairs in readers.items() for s, _ in pairs),
         )  # fmt: skip
         for request, fetched in arrivals:
             self._check_stop()
@@ -217,8 +218,9 @@ class _Collector:
             waiting[request_for(retry.page, "browser")].append(retry)
 
         renders = fetch_in_background(
-            waiting, self.config.fetch, {}, browser=browser, stop=self.stop
-        )
+            waiting, self.config.fetch, {}, browser=browser, stop=self.stop,
+            labels=_labels((r, x.source) for r, xs in waiting.items() for x in xs),
+        )  # fmt: skip
         for request, fetched in renders:
             self._check_stop()
             for retry in waiting[request]:
@@ -227,6 +229,15 @@ class _Collector:
     def _check_stop(self) -> None:
         if self.stop is not None and self.stop.is_set():
             raise Interrupted
+
+
+def _labels(readers: Iterable[tuple[Request, Source]]) -> dict[str, str]:
+    """For log lines: each URL with the ids of the sources that read it."""
+    ids: dict[str, dict[str, None]] = defaultdict(dict)
+    for request, source in readers:
+        for url in request.urls:
+            ids[url][source.id] = None
+    return {url: ", ".join(names) for url, names in ids.items()}
 
 
 def _raise_alerts(

@@ -6,6 +6,55 @@ from pathlib import Path
 import pytest
 
 from errata.scraper.localserver import PageServer
+from tests import corpus, support
+
+# --- the real-page corpus: marked tests, skipped on a bare clone with one summary line --------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "corpus: needs the real-page corpus (ERRATA_SHARED)")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if corpus.REQUIRED and not corpus.available():
+        raise pytest.UsageError(f"ERRATA_REQUIRE_CORPUS is set but {corpus.SKIP_REASON}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if corpus.available():
+        return
+    skip = pytest.mark.skip(reason=corpus.SKIP_REASON)
+    for item in items:
+        if item.get_closest_marker("corpus"):
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(tryfirst=True)  # before fixtures: a module fixture may read the corpus
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    support.current_test_marked = item.get_closest_marker("corpus") is not None
+
+
+def pytest_runtest_teardown() -> None:
+    support.current_test_marked = None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if corpus.SKIP_REASON in str(report.longrepr)
+    ]
+    if skipped:
+        modules = sum(1 for report in skipped if isinstance(report, pytest.CollectReport))
+        parts = [f"{len(skipped) - modules} tests", f"{modules} test module(s)" if modules else ""]
+        what = " and ".join(part for part in parts if part)
+        terminalreporter.write_line(
+            f"errata: {what} skipped: they need the real-page corpus, not found at "
+            f"{corpus.FIXTURES}; {corpus.HOW_TO_RUN}."
+        )
+
+
+# --- fixtures ------------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
-"""Helpers shared by the tests: the shared fixtures, and the CLI run for real."""
+"""Helpers shared by the tests: the real-page corpus, and the CLI run for real."""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,16 +11,29 @@ import pytest
 from click.testing import CliRunner, Result
 
 from errata.scraper.cli import cli
+from tests.corpus import FIXTURES, REPO, SHARED, SKIP_REASON, available
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ERRATA_SHARED", REPO.parent / "shared"))
-FIXTURES = SHARED / "fixtures"
+__all__ = ["FIXTURES", "REPO", "SHARED", "fixture_bytes", "fixture_path", "json_out", "run_cli"]
+
+# Set by conftest around each test: is the running test marked ``corpus``? None while collecting.
+current_test_marked: bool | None = None
 
 
 def fixture_path(name: str) -> Path:
+    """A file of the corpus; only tests marked ``@pytest.mark.corpus`` may ask for one.
+
+    On a clone without the corpus, marked tests are skipped before they run,
+    and a module that reads the corpus while it is collected is skipped whole.
+    """
+    if current_test_marked is False:
+        pytest.fail(
+            f"reads the corpus ({name}) but is not marked @pytest.mark.corpus", pytrace=False
+        )
+    if not available():
+        pytest.skip(SKIP_REASON, allow_module_level=True)
     path = FIXTURES / name
     if not path.exists():
-        pytest.skip(f"shared fixture {name} not found under {FIXTURES} (set ERRATA_SHARED)")
+        pytest.fail(f"corpus file {name} not found under {FIXTURES}", pytrace=False)
     return path
 
 

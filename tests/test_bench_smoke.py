@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
-from bench import __main__ as bench_main
+import pytest
+
 from bench import diff_bench, store_bench
 from bench.fetch_bench import page as fetch_page
 from errata import differ, parsers
@@ -41,17 +40,21 @@ def test_diff_bench_revisions_have_the_promised_share_of_changes() -> None:
     assert 60 <= len(differ.diff(old, new)) <= 120  # about 5% of 2,000 rows
 
 
+@pytest.mark.corpus
 def test_fetch_bench_page_is_300_kb_with_the_okx_table() -> None:
     body = fetch_page()
     assert 290_000 <= len(body) <= 320_000
     assert len(parsers.parse("okx", body, "https://x/#error-code-rest-api")) == 551
 
 
-def test_python_m_bench_runs_one_benchmark_by_name_and_refuses_an_unknown_one() -> None:
-    listed = subprocess.run(
-        [sys.executable, "-m", "bench", "--list"], capture_output=True, text=True, check=True
+def test_startup_bench_adds_up_the_top_level_imports_of_a_fresh_process() -> None:
+    from bench import startup_bench
+
+    sample = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       100 |        100 |   re._parser\n"
+        "import time:       200 |       1500 | re\n"
+        "import time:        50 |       2500 | click\n"
     )
-    assert listed.stdout.split() == list(bench_main.BENCHMARKS)
-    wrong = subprocess.run([sys.executable, "-m", "bench", "nope"], capture_output=True, text=True)
-    assert wrong.returncode == 2 and "unknown benchmark 'nope'" in wrong.stderr
-    assert all(callable(bench_main.benchmark(name)) for name in ("diff", "store"))
+    assert startup_bench.import_seconds(sample) == 0.004  # nested lines are inside their parent's
+    assert 0 < startup_bench.measure([]) < startup_bench.measure(["--help"]) < 5

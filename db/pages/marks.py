@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from errata.reports.worddiff import word_diff
+from errata.differ.worddiff import word_diff
 
 
 class Marked(NamedTuple):

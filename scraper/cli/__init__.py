@@ -1,32 +1,10 @@
-"""The ``errata`` command line (also ``python -m errata``): one module per kind of command."""
+"""The ``errata`` command line (also ``python -m errata``): one module per kind of command.
 
-from errata.scraper.cli import (
-    add,
-    collect,
-    demo,
-    health,
-    notify,
-    parse,
-    read,
-    rebuild,
-    schedule,
-    sdk,
-    serve,
-)
+``app.COMMANDS`` names the module of each command; a module is imported when
+its command runs (or when help lists the commands), so ``errata current``
+never pays for httpx, the parsers or APScheduler.
+"""
+
 from errata.scraper.cli.app import cli, main
 
 __all__ = ["cli", "main"]
-
-_COMMANDS = (
-    add,
-    collect,
-    demo,
-    health,
-    notify,
-    parse,
-    read,
-    rebuild,
-    schedule,
-    sdk,
-    serve,
-)  # importing them registers their commands

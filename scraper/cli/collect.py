@@ -7,30 +7,35 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from errata import parsers
-from errata.db.store import Store
-from errata.differ import Policy
 from errata.errors import ConfigError, StoreError, UsageError
-from errata.scraper import gitimport, pipeline, runner
-from errata.scraper.archive import Archive
-from errata.scraper.cli.app import (
+from errata.scraper.cli.app import cli
+from errata.scraper.cli.options import (
+    MOMENT,
+    MOMENT_METAVAR,
     Paths,
-    cli,
-    exit_code,
     fail_on_option,
-    json_option,
-    log_outcome,
-    parse_time_option,
-    print_report,
-    progress,
     read_input,
+    report_format_option,
     with_paths,
 )
-from errata.scraper.config import Config, Source, url_problem
+from errata.scraper.cli.output import (
+    exit_code,
+    log_outcome,
+    print_report,
+    progress,
+    report_format,
+)
+
+if TYPE_CHECKING:
+    from errata.db.store import Store
+    from errata.differ import Policy
+    from errata.scraper import gitimport, pipeline
+    from errata.scraper.archive import Archive
+    from errata.scraper.config import Config, Source
 
 log = logging.getLogger("errata")
 
@@ -58,12 +63,13 @@ def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--no-notify", is_flag=True, help="Do not deliver to [[notify]] routes (they stay owed)."
 )
-@json_option
+@report_format_option
 @fail_on_option
-@with_paths(writes=True)
+@with_paths(writes=True, creates=True)
 def run(
-    only: tuple[str, ...], no_notify: bool, as_json: bool, fail_on: str | None, paths: Paths
-) -> None:
+    only: tuple[str, ...], no_notify: bool, fmt: str | None, as_json: bool, fail_on: str | None,
+    paths: Paths,
+) -> None:  # fmt: skip
     """Fetch every enabled source, store new revisions, print the changes, deliver them.
 
     Each [[notify]] route then gets what it is owed (see Notifications in
@@ -74,6 +80,8 @@ def run(
       errata run
       errata run --only okx-ws --json --fail-on high
     """
+    from errata.scraper import runner
+
     config = paths.load_config(required=True)
     result = runner.run_once(
         config, paths.db, paths.archive, only=only, notify=not no_notify,
@@ -83,7 +91,12 @@ def run(
         log_outcome(outcome)
     for source_id, why in result.alerts:
         log.error("health alert: %s %s", source_id, why)
-    print_report(result.outcomes, f"errata run {result.started_at}", as_json, result.alerts)
+    print_report(
+        result.outcomes,
+        f"errata run {result.started_at}",
+        report_format(fmt, as_json),
+        result.alerts,
+    )
     sys.exit(exit_code(result.outcomes, fail_on))
 
 
@@ -91,18 +104,16 @@ def run(
 @click.argument("source_id", metavar="SOURCE")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
-    "--observed-at",
-    required=True,
-    metavar="ISO8601",
-    help="When this version of the page was current.",
-)
+    "--observed-at", "observed", required=True, type=MOMENT, metavar=MOMENT_METAVAR,
+    help="When this version of the page was current (a time, or a duration ago).",
+)  # fmt: skip
 @source_options
-@json_option
+@report_format_option
 @fail_on_option
-@with_paths(writes=True)
+@with_paths(writes=True, creates=True)
 def ingest(
-    source_id: str, file: Path, observed_at: str, page: str, parser_name: str | None, url: str | None,
-    exchange: str | None, as_json: bool, fail_on: str | None, paths: Paths,
+    source_id: str, file: Path, observed: str, page: str, parser_name: str | None, url: str | None,
+    exchange: str | None, fmt: str | None, as_json: bool, fail_on: str | None, paths: Paths,
 ) -> None:  # fmt: skip
     """Store a local copy of a source's page as of a time, and print the changes it caused.
 
@@ -117,8 +128,9 @@ def ingest(
           --url 'https://docs.kucoin.com/#errors' --json
       errata ingest okx-ws okx-zh.html --observed-at 2026-01-15 --locale zh
     """
-    observed = parse_time_option(observed_at, "--observed-at")
-    assert observed is not None
+    from errata.scraper import pipeline
+    from errata.scraper.archive import Archive
+
     content = read_input(file)
     config = paths.load_config(required=False)
     with paths.writing() as store:
@@ -128,7 +140,7 @@ def ingest(
             page=page, location=str(file), policy=config.policy_for(source),
         )  # fmt: skip
     log_outcome(outcome)
-    print_report([outcome], f"errata ingest {source_id} {observed}", as_json)
+    print_report([outcome], f"errata ingest {source_id} {observed}", report_format(fmt, as_json))
     sys.exit(exit_code([outcome], fail_on))
 
 
@@ -142,14 +154,16 @@ def ingest(
     metavar="ID",
     help="The source the file's versions belong to.",
 )
-@click.option("--since", default=None, metavar="DATE", help="Only commits after this date.")
+@click.option("--since", default=None, type=MOMENT, metavar=MOMENT_METAVAR,
+              help="Only commits after this time (or this long ago).")  # fmt: skip
 @source_options
-@json_option
+@report_format_option
 @fail_on_option
-@with_paths(writes=True)
+@with_paths(writes=True, creates=True)
 def import_git(
     repo: Path, path: str, source_id: str, since: str | None, page: str, parser_name: str | None,
-    url: str | None, exchange: str | None, as_json: bool, fail_on: str | None, paths: Paths,
+    url: str | None, exchange: str | None, fmt: str | None, as_json: bool, fail_on: str | None,
+    paths: Paths,
 ) -> None:  # fmt: skip
     """Ingest every version of one file of a git repository, at its commit times.
 
@@ -164,7 +178,10 @@ def import_git(
       errata import-git ../okx-api-docs docs/14-error-code/12-websocket-public.html \\
           --source okx-ws --since 2025-01-01 --json
     """
-    commits = gitimport.history(repo, path, parse_time_option(since, "--since"))
+    from errata.scraper import gitimport
+    from errata.scraper.archive import Archive
+
+    commits = gitimport.history(repo, path, since)
     if not commits:
         raise UsageError(
             f"{repo}: no commit touches {path!r}" + (f" since {since}" if since else "")
@@ -189,7 +206,7 @@ def import_git(
             skipped,
         )
     log.info("%s: imported %d version(s) of %s", source_id, len(outcomes), path)
-    print_report(outcomes, f"errata import-git {source_id}", as_json)
+    print_report(outcomes, f"errata import-git {source_id}", report_format(fmt, as_json))
     sys.exit(exit_code(outcomes, fail_on))
 
 
@@ -202,6 +219,8 @@ def _import_commit(
     repo: Path,
     commit: gitimport.Commit,
 ) -> pipeline.Outcome | None:
+    from errata.scraper import gitimport, pipeline
+
     content = gitimport.blob(repo, commit)
     if content is None:
         return None
@@ -229,6 +248,9 @@ def resolve_source(
     ``page`` names one of the source's extra locale pages; for a source that is
     new or has no such page, ``--locale`` gives its main page's language instead.
     """
+    from errata import parsers
+    from errata.scraper.config import Source, url_problem
+
     configured = next((s for s in config.sources if s.id == source_id), None)
     stored = store.source(source_id)
     fields = ("id", "exchange", "url", "parser", "api", "title", "locale")

@@ -6,19 +6,29 @@ from pathlib import Path
 
 import click
 
-from errata.scraper import demo as demo_module
 from errata.scraper.cli.app import cli
+from errata.scraper.cli.options import report_format_option
+from errata.scraper.cli.output import report_format, show_report
 
 
 @cli.command()
 @click.option("--dir", "workdir", default="errata-demo", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Where the demo database and archive go.")  # fmt: skip
-def demo(workdir: Path) -> None:
+@report_format_option
+def demo(workdir: Path, fmt: str | None, as_json: bool) -> None:
     """Run the whole pipeline offline: bundled pages, a local server, two nights.
+
+    Prints the second night's changes, then commands to explore the
+    database it leaves behind.
 
     \b
     Example:
       errata demo
       errata demo --dir /tmp/errata-demo
     """
-    demo_module.main(workdir)
+    from errata.scraper import demo as demo_module
+
+    report, db_path, archive_path = demo_module.main(workdir)
+    show_report(report, report_format(fmt, as_json))
+    for line in demo_module.closing_lines(db_path, archive_path):
+        click.echo(line, err=True)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from errata.db import times
 from errata.errors import EXIT_FAILED, UsageError
-from errata.scraper.cli.app import Paths, cli, emit_json, json_option, table, with_paths
+from errata.scraper.cli.app import cli
+from errata.scraper.cli.options import Paths, json_option, with_paths
+from errata.scraper.cli.output import emit_json, table
 
 
 @cli.command()
@@ -30,6 +31,8 @@ def health(max_age: str | None, as_json: bool, paths: Paths) -> None:
       errata health
       errata health --max-age 36h --json
     """
+    from errata.db import times
+
     try:
         limit = times.parse_duration(max_age) if max_age else None
     except ValueError as error:
@@ -67,6 +70,8 @@ def health(max_age: str | None, as_json: bool, paths: Paths) -> None:
 
 
 def _status(row: dict[str, object], now: datetime, limit: timedelta | None) -> str:
+    from errata.db import times
+
     last = row["last_success"]
     if not isinstance(last, str):
         return "never"

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import click
 
-from errata import parsers
-from errata.scraper.cli.app import (
-    cli,
-    emit_json,
-    json_option,
-    read_input,
-    table,
-)
+from errata.scraper.cli.app import cli
+from errata.scraper.cli.options import json_option, read_input
+from errata.scraper.cli.output import emit_json, table
 
 
 @cli.command()
@@ -37,6 +32,8 @@ def parse(file: Path, parser_name: str, url: str, locale: str, as_json: bool) ->
       errata parse errors.md --parser auto --json
       errata parse - --parser list
     """
+    from errata import parsers
+
     if parser_name == "list":
         specs = parsers.specs()
         if as_json:

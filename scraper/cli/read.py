@@ -1,62 +1,66 @@
-"""Commands that read history: ``changes``, ``current``, ``history``, ``diff``, ``locales``."""
+"""Commands that read history: ``changes``, ``current``, ``history``, ``diff``, ``locales``.
+
+They never write, and never create a database: a mistyped ``--db`` is exit 2.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 
 import click
 
-from errata import differ, reports
-from errata.errors import UsageError
-from errata.scraper.cli.app import (
+from errata.errors import EXIT_FAILED, UsageError
+from errata.scraper.cli.app import cli
+from errata.scraper.cli.options import (
+    MOMENT,
+    MOMENT_METAVAR,
     Paths,
-    cli,
-    emit_json,
     json_option,
+    known_filters,
     known_source,
-    parse_time_option,
-    table,
+    report_format_option,
     with_paths,
 )
-from errata.scraper.cli.collect import resolve_source
+from errata.scraper.cli.output import emit_json, report_format, show_report, table
 
 
 @cli.command()
 @click.option("--source", "source_id", default=None, metavar="ID", help="Only this source.")
-@click.option(
-    "--since", default=None, metavar="ISO8601", help="Changes observed at or after this time."
-)
-@click.option("--until", default=None, metavar="ISO8601", help="Changes observed before this time.")
-@json_option
+@click.option("--exchange", default=None, metavar="NAME", help="Only this exchange.")
+@click.option("--since", default=None, type=MOMENT, metavar=MOMENT_METAVAR,
+              help="Changes observed at or after this time (or this long ago: 7d).")  # fmt: skip
+@click.option("--until", default=None, type=MOMENT, metavar=MOMENT_METAVAR,
+              help="Changes observed before this time.")  # fmt: skip
+@report_format_option
 @with_paths()
 def changes(
-    source_id: str | None, since: str | None, until: str | None, as_json: bool, paths: Paths
-) -> None:
+    source_id: str | None, exchange: str | None, since: str | None, until: str | None,
+    fmt: str | None, as_json: bool, paths: Paths,
+) -> None:  # fmt: skip
     """Print the change log.
 
     \b
     Example:
-      errata changes --since 2026-01-01
+      errata changes --since 7d
       errata changes --source okx-ws --json
     """
-    start, end = parse_time_option(since, "--since"), parse_time_option(until, "--until")
+    from errata import differ, reports
+
     with paths.store() as store:
-        if source_id is not None:
-            known_source(store, source_id, paths)
-        rows = store.changes(source=source_id, since=start, until=end)
+        known_filters(store, paths, sources=[source_id] if source_id else [],
+                      exchanges=[exchange] if exchange else [])  # fmt: skip
+        rows = store.changes(source=source_id, since=since, until=until)
     found = [differ.Change.from_dict(row) for row in rows]
-    click.echo(
-        reports.render(
-            "json" if as_json else "markdown", reports.Report(found, title="errata changes")
-        )
-    )
+    if exchange is not None:
+        found = [change for change in found if change.exchange == exchange]
+    show_report(reports.Report(found, title="errata changes"), report_format(fmt, as_json))
 
 
 @cli.command()
 @click.argument("source_id", metavar="SOURCE")
-@click.option(
-    "--at", default=None, metavar="ISO8601", help="The entries as of this time instead of now."
-)
+@click.option("--at", default=None, type=MOMENT, metavar=MOMENT_METAVAR,
+              help="The entries as of this time (or this long ago) instead of now.")  # fmt: skip
 @json_option
 @with_paths()
 def current(source_id: str, at: str | None, as_json: bool, paths: Paths) -> None:
@@ -67,19 +71,16 @@ def current(source_id: str, at: str | None, as_json: bool, paths: Paths) -> None
       errata current okx-ws
       errata current okx-ws --at 2026-03-01T00:00:00Z --json
     """
-    moment = parse_time_option(at, "--at")
     with paths.store() as store:
         known_source(store, source_id, paths)
-        entries = (
-            store.current(source_id) if moment is None else store.entries_at(source_id, moment)
-        )
+        entries = store.current(source_id) if at is None else store.entries_at(source_id, at)
     if as_json:
         emit_json([e.to_dict() for e in entries])
         return
     click.echo(
         table(["code", "section", "message"], [[e.code, e.section, e.message] for e in entries])
     )
-    click.echo(f"{len(entries)} entries" + (f" as of {moment}" if moment else ""), err=True)
+    click.echo(f"{len(entries)} entries" + (f" as of {at}" if at else ""), err=True)
 
 
 @cli.command()
@@ -89,6 +90,9 @@ def current(source_id: str, at: str | None, as_json: bool, paths: Paths) -> None
 @with_paths()
 def history(source_id: str, code: str, as_json: bool, paths: Paths) -> None:
     """Print every version of one code of a source.
+
+    A code the source never documented is exit 1, with one line saying so
+    (and an empty list with --json).
 
     \b
     Example:
@@ -100,20 +104,27 @@ def history(source_id: str, code: str, as_json: bool, paths: Paths) -> None:
         versions = store.history(source_id, code)
     if as_json:
         emit_json(versions)
-        return
-    rows = [[v["valid_from"], v["valid_to"] or "now", v["section"], v["message"]] for v in versions]
-    click.echo(table(["from", "to", "section", "message"], rows))
+    elif versions:
+        rows = [
+            [v["valid_from"], v["valid_to"] or "now", v["section"], v["message"]] for v in versions
+        ]
+        click.echo(table(["from", "to", "section", "message"], rows))
     if not versions:
-        click.echo(f"code {code!r} was never documented by {source_id}", err=True)
+        click.echo(f"errata: {source_id} never documented code {code!r}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command("diff")
 @click.argument("source_id", metavar="SOURCE")
-@click.option("--from", "start", required=True, metavar="ISO8601", help="The earlier moment.")
-@click.option("--to", "end", required=True, metavar="ISO8601", help="The later moment.")
-@json_option
+@click.option("--from", "before", required=True, type=MOMENT, metavar=MOMENT_METAVAR,
+              help="The earlier moment (a time, or a duration ago: 30d).")  # fmt: skip
+@click.option("--to", "after", default="0s", type=MOMENT, metavar=MOMENT_METAVAR,
+              help="The later moment [default: now].")  # fmt: skip
+@report_format_option
 @with_paths()
-def diff_command(source_id: str, start: str, end: str, as_json: bool, paths: Paths) -> None:
+def diff_command(
+    source_id: str, before: str, after: str, fmt: str | None, as_json: bool, paths: Paths
+) -> None:
     """Print the changes of a source between any two moments.
 
     Compares the entries as of --from with those as of --to, so a code that
@@ -122,10 +133,12 @@ def diff_command(source_id: str, start: str, end: str, as_json: bool, paths: Pat
     \b
     Example:
       errata diff okx-ws --from 2026-01-01 --to 2026-03-01
+      errata diff okx-ws --from 30d
       errata diff kucoin-legacy --from 2019-03-01 --to 2023-07-01 --json
     """
-    before, after = parse_time_option(start, "--from"), parse_time_option(end, "--to")
-    assert before is not None and after is not None
+    from errata import differ, reports
+    from errata.scraper.cli.collect import resolve_source
+
     if before > after:
         raise UsageError(f"--from {before} is after --to {after}")
     config = paths.load_config(required=False)
@@ -138,9 +151,7 @@ def diff_command(source_id: str, start: str, end: str, as_json: bool, paths: Pat
         old, new, policy, source=source.id, exchange=source.exchange, observed_at=after
     )
     title = f"errata diff {source_id} {before} → {after}"
-    click.echo(
-        reports.render("json" if as_json else "markdown", reports.Report(found, title=title))
-    )
+    show_report(reports.Report(found, title=title), report_format(fmt, as_json))
 
 
 @cli.command()

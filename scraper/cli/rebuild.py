@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from errata.errors import EXIT_FAILED
-from errata.reports.escape import markdown_code, markdown_text
-from errata.scraper import pipeline
-from errata.scraper.archive import Archive
-from errata.scraper.cli.app import (
+from errata.scraper.cli.app import cli
+from errata.scraper.cli.collect import resolve_source
+from errata.scraper.cli.options import (
     Paths,
-    cli,
-    emit_json,
     json_option,
     known_source,
+    report_format_option,
+    with_paths,
+)
+from errata.scraper.cli.output import (
+    emit_json,
     log_outcome,
     print_report,
     progress,
-    with_paths,
+    report_format,
 )
-from errata.scraper.cli.collect import resolve_source
-from errata.scraper.reparse import Reparsed, reparse
+
+if TYPE_CHECKING:
+    from errata.scraper.reparse import Reparsed
 
 
 @cli.command("reparse")
@@ -41,6 +45,9 @@ def reparse_command(source_ids: tuple[str, ...], as_json: bool, paths: Paths) ->
       errata reparse okx-ws
       errata reparse --json
     """
+    from errata.scraper.archive import Archive
+    from errata.scraper.reparse import reparse
+
     config = paths.load_config(required=False)
     results: list[Reparsed] = []
     with paths.writing() as store, progress(source_ids or store.source_ids(), "reparsing") as bar:
@@ -70,6 +77,8 @@ def _as_json(result: Reparsed) -> dict[str, object]:
 
 
 def _as_markdown(result: Reparsed) -> str:
+    from errata.reports.escape import markdown_code, markdown_text
+
     head = f"## {markdown_text(result.source.id)}: "
     if result.refused:
         lines = [head + "left as it was: today's parser cannot read pages it read before", ""]
@@ -91,9 +100,9 @@ def _as_markdown(result: Reparsed) -> str:
 
 @cli.command()
 @click.argument("source_id", metavar="SOURCE")
-@json_option
+@report_format_option
 @with_paths(writes=True)
-def accept(source_id: str, as_json: bool, paths: Paths) -> None:
+def accept(source_id: str, fmt: str | None, as_json: bool, paths: Paths) -> None:
     """Apply a source's latest revision that was held back as suspect.
 
     A page that suddenly lists no codes, or loses more than the configured
@@ -105,10 +114,13 @@ def accept(source_id: str, as_json: bool, paths: Paths) -> None:
       errata accept tickdb
       errata accept okx-ws --json
     """
+    from errata.scraper import pipeline
+    from errata.scraper.archive import Archive
+
     config = paths.load_config(required=False)
     with paths.writing() as store:
         known_source(store, source_id, paths)
         source, _ = resolve_source(config, store, source_id)
         outcome = pipeline.accept(store, Archive(paths.archive), source, config.policy_for(source))
     log_outcome(outcome)
-    print_report([outcome], f"errata accept {source_id}", as_json)
+    print_report([outcome], f"errata accept {source_id}", report_format(fmt, as_json))

@@ -5,33 +5,38 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from errata.db import times
-from errata.db.store import Store
 from errata.errors import UsageError
-from errata.reports import ccxt
-from errata.scraper.cli.app import Paths, cli, emit_json, json_option, with_paths
-from errata.scraper.config import Config
+from errata.scraper.cli.app import cli
+from errata.scraper.cli.options import LazyChoice, Paths, json_option, known_filters, with_paths
+from errata.scraper.cli.output import emit_json
+
+if TYPE_CHECKING:
+    from errata.db.store import Store
+    from errata.reports import ccxt
+    from errata.scraper.config import Config
 
 TARGETS = click.Choice(["ccxt"])
 
 
+def _ccxt_formats() -> Sequence[str]:
+    from errata.reports import ccxt
+
+    return ccxt.FORMATS
+
+
 def _sources(
-    store: Store, source_ids: Sequence[str], exchange: str | None
+    store: Store, paths: Paths, source_ids: Sequence[str], exchange: str | None
 ) -> list[tuple[str, str]]:
     """(source id, exchange) of the chosen sources: these ids, an exchange's, or every one."""
+    known_filters(store, paths, sources=source_ids, exchanges=[exchange] if exchange else [])
     rows = [
         (r["id"], r["exchange"])
         for r in store.db.query("SELECT id, exchange FROM sources ORDER BY id")
     ]
-    known = {source_id for source_id, _ in rows}
-    for source_id in source_ids:
-        if source_id not in known:
-            raise UsageError(
-                f"unknown source {source_id!r} (sources: {', '.join(sorted(known)) or 'none yet'})"
-            )
     chosen = [
         (i, x)
         for i, x in rows
@@ -47,6 +52,8 @@ def _sources(
 def _documented(
     store: Store, config: Config, sources: Sequence[tuple[str, str]]
 ) -> list[ccxt.Item]:
+    from errata.reports import ccxt
+
     overrides = {s.id: s.categories for s in config.sources}
     items: list[ccxt.Item] = []
     for source_id, exchange in sources:
@@ -63,11 +70,14 @@ def _documented(
     "--source", "source_ids", multiple=True, metavar="ID", help="Only this source (repeatable)."
 )
 @click.option("--exchange", default=None, help="Every source of this exchange.")
-@click.option("--format", "fmt", type=click.Choice(ccxt.FORMATS), default="py", show_default=True)
+@click.option("--format", "fmt", type=LazyChoice(_ccxt_formats), default="py", show_default=True,
+              help="py (a Python literal with each message as a comment) or json.")  # fmt: skip
+@json_option
 @with_paths()
 def export(
-    target: str, source_ids: tuple[str, ...], exchange: str | None, fmt: str, paths: Paths
-) -> None:
+    target: str, source_ids: tuple[str, ...], exchange: str | None, fmt: str, as_json: bool,
+    paths: Paths,
+) -> None:  # fmt: skip
     """Print a ccxt-style exception map of the documented codes: {"exact": {code: Class}, "broad": {}}.
 
     Each code's class comes from its category (see "SDK bridge" in the
@@ -76,14 +86,16 @@ def export(
     \b
     Example:
       errata export ccxt --exchange okx
-      errata export ccxt --source kucoin-ws --format json
+      errata export ccxt --source kucoin-ws --json
     """
+    from errata.reports import ccxt
+
     config = paths.load_config(required=False)
     with paths.store() as store:
-        sources = _sources(store, source_ids, exchange)
+        sources = _sources(store, paths, source_ids, exchange)
         items = _documented(store, config, sources)
     title = f"errata export {target}: {', '.join(s for s, _ in sources)}"
-    click.echo(ccxt.render_export(items, fmt, title=title).rstrip("\n"))  # type: ignore[arg-type]
+    click.echo(ccxt.render_export(items, "json" if as_json else fmt, title=title).rstrip("\n"))  # type: ignore[arg-type]
 
 
 @cli.command()
@@ -122,10 +134,12 @@ def gaps(
       errata gaps ccxt --exchange kucoin
       errata gaps ccxt --exchange okx --map okx-exceptions.json --json
     """
-    mapped, origin = _load_map(map_file, ccxt_id or exchange)
+    from errata.reports import ccxt
+
     config = paths.load_config(required=False)
     with paths.store() as store:
-        sources = _sources(store, source_ids, exchange)
+        sources = _sources(store, paths, source_ids, exchange)
+        mapped, origin = _load_map(map_file, ccxt_id or exchange)
         items = _documented(store, config, sources)
         removed = _removed_at(store, [s for s, _ in sources], {code for code, _, _ in items})
     report = ccxt.gaps(items, mapped["exact"], removed, mapped_broad=mapped.get("broad"))
@@ -147,6 +161,8 @@ def gaps(
 
 
 def _load_map(map_file: Path | None, exchange_id: str) -> tuple[dict[str, dict[str, str]], str]:
+    from errata.reports import ccxt
+
     try:
         if map_file is not None:
             return ccxt.parse_map(json.loads(map_file.read_text(encoding="utf-8"))), str(map_file)
@@ -172,6 +188,8 @@ def _removed_at(store: Store, source_ids: Sequence[str], documented: set[str]) -
 
 def _record(store: Store, exchange: str, origin: str, report: ccxt.GapReport) -> None:
     """Replace the exchange's recorded gap report with this one."""
+    from errata.db import times
+
     now = times.now()
     rows = [
         {

@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from errata.errors import UsageError
-from errata.scraper.cli.app import Paths, cli, log, with_paths
+from errata.scraper.cli.app import cli, log
+from errata.scraper.cli.options import CREATORS, Paths, with_paths
 
 DEFAULT_PORT = 8001  # Datasette's own default
 _NEEDS = ("datasette", "datasette_atom", "datasette_dashboards", "uvicorn")
@@ -59,7 +60,7 @@ def serve(database: Path | None, host: str, port: int, paths: Paths) -> None:
     _require_datasette()
     path = database or paths.db
     if not path.is_file():
-        raise UsageError(f"{path}: no such database (errata run, ingest or demo creates one)")
+        raise UsageError(f"{path}: no such database ({CREATORS})")
     with replace(paths, db=path).store():
         pass  # brings the schema up to date, so the views and queries the pages use exist
     from errata.db.browse import datasette  # after the check: it imports Datasette

@@ -53,7 +53,7 @@ def test_plan_gives_sources_with_their_own_schedule_their_own_job(tmp_path: Path
     config = load(write(tmp_path, '[schedule]\ncron = "0 4 * * *"\njitter = 0\n'
                         + source("a", "https://a.example/") + source("b", "https://b.example/", 'schedule = "0 */6 * * *"')
                         + source("c", "https://c.example/", "enabled = false")))  # fmt: skip
-    jobs = {job.id: job for job in plan(config)}
+    jobs = {job.id: job for job in plan(config.timetable())}
     assert set(jobs) == {"default", "source:b"}
     assert jobs["default"].only == ("a",) and jobs["source:b"].only == ("b",)
     assert "hour='4'" in str(jobs["default"].trigger) and "hour='*/6'" in str(
@@ -132,6 +132,7 @@ def stop(process: subprocess.Popen[str]) -> tuple[int, str]:
     return process.returncode, stderr
 
 
+@pytest.mark.corpus
 def test_the_daemon_fires_on_its_trigger_and_stops_cleanly_on_sigterm(
     tmp_path: Path, server: PageServer
 ) -> None:
@@ -161,6 +162,7 @@ def test_the_daemon_fires_on_its_trigger_and_stops_cleanly_on_sigterm(
     assert rows(db, "SELECT count(*) FROM runs WHERE finished_at IS NULL") == [(0,)]
 
 
+@pytest.mark.corpus
 def test_sigterm_during_a_run_commits_the_page_in_hand_and_drops_the_rest(
     tmp_path: Path, server: PageServer
 ) -> None:
@@ -185,6 +187,7 @@ def test_sigterm_during_a_run_commits_the_page_in_hand_and_drops_the_rest(
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
 
 
+@pytest.mark.corpus
 def test_two_runs_at_once_take_turns_or_exit_75(tmp_path: Path, server: PageServer) -> None:
     server.pages["/docs/"] = Page(fixture_bytes(V1), "text/markdown", delay=2)
     write(tmp_path, "[fetch]\nretries = 0\n" + source("opnx-ws", server.url("/docs/")))

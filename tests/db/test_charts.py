@@ -22,6 +22,8 @@ from errata.db import metadata as meta
 from errata.db.store import Store
 from tests import history
 
+pytestmark = pytest.mark.corpus  # the database is built from the real-page corpus
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:

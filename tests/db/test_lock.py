@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from errata.db.lock import write_lock
+from errata.db.store import Store
 from errata.errors import LockTimeout
 from tests.support import run_cli
 
@@ -27,6 +28,7 @@ def test_writing_commands_exit_75_while_another_writer_holds_the_lock(tmp_path: 
     env = {"ERRATA_DB": str(tmp_path / "errata.db"), "ERRATA_ARCHIVE": str(tmp_path / "snap")}
     page = tmp_path / "page.md"
     page.write_text("| Code | Message |\n|--|--|\n| 1 | a |\n")
+    Store.open(tmp_path / "errata.db").close()  # readers need a database; they never create one
     with write_lock(tmp_path / "errata.db", timeout=1):
         result = run_cli(
             ["ingest", "x", str(page), "--observed-at", "2026-01-01", "--lock-timeout", "0.2"], env

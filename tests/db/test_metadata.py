@@ -83,6 +83,7 @@ def visible_tables(path: Path) -> dict[str, list[str]]:
         }
 
 
+@pytest.mark.corpus
 def test_every_visible_table_view_and_column_is_described(
     built: tuple[Path, dict[str, str]],
 ) -> None:
@@ -99,6 +100,7 @@ def test_every_visible_table_view_and_column_is_described(
         assert all(text.strip() for text in described.values()), name
 
 
+@pytest.mark.corpus
 def test_sorts_facets_labels_and_search_name_real_columns(
     built: tuple[Path, dict[str, str]],
 ) -> None:
@@ -149,6 +151,7 @@ def key(row: dict[str, Any]) -> tuple[str, str, str, str, str]:
     return (row.get("source_id") or row["source"], row["observed_at"], row["kind"], row["code"], row["change_id"])  # fmt: skip
 
 
+@pytest.mark.corpus
 def test_recent_changes_are_the_change_log_since_a_time_newest_first(
     conn: sqlite3.Connection, built: tuple[Path, dict[str, str]]
 ) -> None:
@@ -165,12 +168,14 @@ def test_recent_changes_are_the_change_log_since_a_time_newest_first(
     ]
 
 
+@pytest.mark.corpus
 def test_recent_changes_default_to_the_last_30_days(conn: sqlite3.Connection) -> None:
     cutoff = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     everything = run(conn, "recent_changes", since="1970-01-01")
     assert run(conn, "recent_changes") == [r for r in everything if r["observed_at"] >= cutoff]
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "since", ["2020-08-05", "2020-08-05T00:00:00Z", "2020-08-05T02:00:00+02:00", " 2020-08-05 "]
 )
@@ -179,12 +184,14 @@ def test_times_read_like_the_command_lines(conn: sqlite3.Connection, since: str)
     assert {r["source_id"] for r in rows} == {"kucoin-legacy", "oxfun-ws"}
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("since", ["yesterday", "2020", "20200805"])
 def test_a_time_that_is_not_one_matches_nothing(conn: sqlite3.Connection, since: str) -> None:
     assert run(conn, "recent_changes", since=since) == []
     assert run(conn, "as_of", source="kucoin-legacy", at=since) == []
 
 
+@pytest.mark.corpus
 def test_exchange_changes(conn: sqlite3.Connection) -> None:
     rows = run(conn, "exchange_changes", exchange=" KuCoin ")
     assert len(rows) == 22 and {r["exchange"] for r in rows} == {"kucoin"}
@@ -193,6 +200,7 @@ def test_exchange_changes(conn: sqlite3.Connection) -> None:
     assert run(conn, "exchange_changes", exchange="nope") == []
 
 
+@pytest.mark.corpus
 def test_code_history_tells_how_each_version_came_and_went(conn: sqlite3.Connection) -> None:
     reworded = run(conn, "code_history", source="oxfun-ws", code="100005")
     assert [
@@ -211,6 +219,7 @@ def test_code_history_tells_how_each_version_came_and_went(conn: sqlite3.Connect
     assert run(conn, "code_history", source="kucoin-legacy", code="4") == []  # exact, not a prefix
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     ("at", "stored"),
     [("2019-02-23", "2019-02-23T00:00:00Z"), ("2020-08-04T23:59:59Z", "2020-08-04T23:59:59Z"),
@@ -231,6 +240,7 @@ def test_as_of_is_the_stores_as_of(
     assert rows
 
 
+@pytest.mark.corpus
 def test_search_messages_across_exchanges(conn: sqlite3.Connection) -> None:
     rows = run(conn, "search_messages", q="requests MANY")
     found = {(r["exchange"], r["code"], r["current"]) for r in rows}
@@ -239,11 +249,13 @@ def test_search_messages_across_exchanges(conn: sqlite3.Connection) -> None:
     assert {r["code"] for r in run(conn, "search_messages", q="100005")} == {"100005"}
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("q", ["", "   ", '"', "-1013", "a OR", "NEAR(", "x* AND :", "'; drop"])
 def test_any_search_text_is_a_valid_query(conn: sqlite3.Connection, q: str) -> None:
     assert isinstance(run(conn, "search_messages", q=q), list)
 
 
+@pytest.mark.corpus
 def test_source_health_agrees_with_errata_health(
     conn: sqlite3.Connection, built: tuple[Path, dict[str, str]]
 ) -> None:
@@ -258,6 +270,7 @@ def test_source_health_agrees_with_errata_health(
     assert rows["tickdb"]["status"] == "suspect" and rows["kucoin-legacy"]["status"] == "ok"
 
 
+@pytest.mark.corpus
 def test_feed_ids_are_those_of_errata_s_atom_report(
     conn: sqlite3.Connection, built: tuple[Path, dict[str, str]]
 ) -> None:
@@ -278,6 +291,7 @@ def test_feed_ids_are_those_of_errata_s_atom_report(
     )
 
 
+@pytest.mark.corpus
 def test_an_exchange_feed_and_an_empty_one(conn: sqlite3.Connection) -> None:
     rows = run(conn, "exchange_feed", exchange="OXFUN")
     assert len(rows) == 15 and all(r["atom_title"].startswith("oxfun oxfun-ws: ") for r in rows)

@@ -216,6 +216,7 @@ CASES = [
 ]  # fmt: skip
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "case", CASES, ids=[f"{c.category}--{c.page}-{c.code}-{c.why}" for c in CASES]
 )
@@ -255,6 +256,7 @@ ALTERNATIVES = [
 ]
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     ("category", "alternative"),
     [(c, a) for c, _, a in ALTERNATIVES],
@@ -267,6 +269,7 @@ def test_no_rule_alternative_is_dead(category: str, alternative: str) -> None:
     assert decided, f"no fixture message is categorised {category} through {alternative!r}"
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("block", RANGES, ids=[f"{r.exchange}-{r.category}" for r in RANGES])
 def test_each_code_range_is_on_its_page_and_agrees_with_a_message_there(
     block: CodeRange,
@@ -280,6 +283,7 @@ def test_each_code_range_is_on_its_page_and_agrees_with_a_message_there(
     assert block.category in {categorize(e.code, e.message) for e in in_range}
 
 
+@pytest.mark.corpus
 def test_a_range_decides_only_what_no_rule_does() -> None:
     unknown = entry("kucoin-ws", "505000")  # "Unknown error." under "9. Server Errors (5xxxxx)"
     assert explain(unknown.code, unknown.message, exchange="kucoin") == (
@@ -300,6 +304,7 @@ OTHER_BOUND = 0.10
 REST_OTHER_BOUND = 0.40
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("page", SEEDS)
 def test_few_seed_page_entries_fall_to_other(page: str) -> None:
     rows = [e for e in entries(page) if not is_success(e.message)]
@@ -308,6 +313,7 @@ def test_few_seed_page_entries_fall_to_other(page: str) -> None:
     assert len(other) / len(rows) <= OTHER_BOUND, [(e.code, e.message) for e in other]
 
 
+@pytest.mark.corpus
 def test_okx_rest_pages_stay_mostly_categorised() -> None:
     rest = [c for c in GOLDEN_CASES if "rest-api" in c.fixture]
     rows = [e for c in rest for e in parse(c.parser, fixture_bytes(c.fixture), c.url)]
@@ -316,11 +322,13 @@ def test_okx_rest_pages_stay_mostly_categorised() -> None:
     assert other / len(rows) <= REST_OTHER_BOUND
 
 
+@pytest.mark.corpus
 def test_success_rows_are_recognised() -> None:
     assert is_success(entry("tickdb", "0").message)
     assert not any(is_success(e.message) for e in entries("okx-ws"))
 
 
+@pytest.mark.corpus
 def test_an_override_beats_every_rule() -> None:
     found = entry("okx-ws", "4005")  # Buffer is full, cannot write data
     overrides = validate_overrides({"4005": "unavailable", 60014: "other"})

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
+
 from errata import differ
 from errata.differ import Change
 from errata.parsers import Entry, parse
 from tests.support import fixture_bytes
+
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
 
 
 def entries(name: str, parser: str, url: str = "") -> list[Entry]:

@@ -23,6 +23,8 @@ from errata.parsers import parse
 from errata.parsers.text import slug
 from tests.support import fixture_bytes
 
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
+
 GOLDEN = Path(__file__).with_name("golden")
 OKX = "https://www.okx.com/docs-v5/en/"
 KUCOIN = "https://docs.kucoin.com/"

@@ -190,6 +190,7 @@ def test_the_slice_honours_the_declared_charset() -> None:
     assert (entry.section, entry.message) == ("Ошибки", "Ошибка")
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(
     "name",
     [

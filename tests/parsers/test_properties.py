@@ -121,6 +121,7 @@ MUTATED = [
 ]
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize(("name", "parser", "url"), MUTATED, ids=[m[1] for m in MUTATED])
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

@@ -52,6 +52,7 @@ def items(exchange: str) -> tuple[tuple[str, str, str], ...]:
 # --- export -----------------------------------------------------------------------
 
 
+@pytest.mark.corpus
 def test_export_of_the_tickdb_page_is_exactly_this() -> None:
     assert export_map(items("tickdb")) == {
         "exact": {
@@ -79,6 +80,7 @@ def test_export_of_the_tickdb_page_is_exactly_this() -> None:
     }  # "0 Success" is no error and is left out
 
 
+@pytest.mark.corpus
 def test_export_of_the_okx_page_has_one_string_key_per_code_in_numeric_order() -> None:
     exported = export_map(items("okx"))
     codes = list(exported["exact"])
@@ -93,6 +95,7 @@ def test_export_of_the_okx_page_has_one_string_key_per_code_in_numeric_order() -
     }
 
 
+@pytest.mark.corpus
 def test_export_takes_english_rows_and_keeps_oxfun_leading_zeros() -> None:
     assert all(category for _, _, category in items("okx"))
     assert {m for code, m, _ in items("okx") if code == "60014"} == {"Requests too frequent"}
@@ -101,6 +104,7 @@ def test_export_takes_english_rows_and_keeps_oxfun_leading_zeros() -> None:
     assert exact["100005"] == "OrderNotFound" and exact["710006"] == "InsufficientFunds"
 
 
+@pytest.mark.corpus
 def test_a_repeated_code_takes_the_category_most_of_its_messages_have() -> None:
     by_code = {d.code: d for d in collect(items("kucoin"))}
     assert by_code["509"].categories == ("rate_limit", "unavailable")  # 3 of 4 messages
@@ -120,6 +124,7 @@ def test_codes_sort_numerically_then_as_text() -> None:
     ]
 
 
+@pytest.mark.corpus
 def test_py_export_is_a_python_literal_with_each_message_as_a_comment() -> None:
     text = render_export(items("kucoin"), "py", title="kucoin-ws")
     assert ast.literal_eval(text) == export_map(items("kucoin"))
@@ -134,6 +139,7 @@ def test_py_export_is_a_python_literal_with_each_message_as_a_comment() -> None:
         assert any(line.endswith(message) for line in lines), message
 
 
+@pytest.mark.corpus
 def test_json_export_is_the_map() -> None:
     assert json.loads(render_export(items("oxfun"), "json")) == export_map(items("oxfun"))
 
@@ -155,6 +161,7 @@ def test_a_hostile_message_or_code_cannot_break_out_of_the_py_export() -> None:
     compile(text, "<export>", "eval")  # no statement smuggled in
 
 
+@pytest.mark.corpus
 def test_an_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown export format 'yaml'"):
         render_export(items("tickdb"), "yaml")  # type: ignore[arg-type]
@@ -238,6 +245,7 @@ HAND_WRITTEN_MAP = """{
 REMOVED_AT = {"60010": "2025-11-02"}
 
 
+@pytest.mark.corpus
 def test_gaps_against_a_hand_written_map() -> None:
     mapped = parse_map(json.loads(HAND_WRITTEN_MAP))
     report = gaps(items("okx"), mapped["exact"], REMOVED_AT, mapped_broad=mapped["broad"])
@@ -275,6 +283,7 @@ def test_gaps_against_a_hand_written_map() -> None:
     )
 
 
+@pytest.mark.corpus
 def test_gaps_json_is_one_document_of_counts_and_lists() -> None:
     mapped = parse_map(json.loads(HAND_WRITTEN_MAP))
     data = gaps_json(gaps(items("okx"), mapped["exact"], REMOVED_AT))
@@ -303,6 +312,7 @@ def test_gaps_json_is_one_document_of_counts_and_lists() -> None:
     assert set(data["unmapped"][0]) == set(data["disagree"][0])
 
 
+@pytest.mark.corpus
 def test_gaps_markdown_lists_each_kind_of_gap() -> None:
     mapped = parse_map(json.loads(HAND_WRITTEN_MAP))
     text = gaps_markdown(gaps(items("okx"), mapped["exact"], REMOVED_AT), "okx-ws against a map")

@@ -18,6 +18,8 @@ from errata.reports.snapshot import SourceInfo, render_snapshot
 from tests.reports.samples import real_changes, report
 from tests.support import fixture_bytes
 
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
+
 GOLDEN = Path(__file__).parent / "golden"
 FORMATS = {
     "markdown": "md",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from errata.scraper.cli.add import exchange_of
+from errata.scraper.adding import exchange_of
 from errata.scraper.config import load
 from errata.scraper.localserver import Page
 from tests.scraper.browser_sites import (

@@ -32,6 +32,7 @@ def ingest(env: dict[str, str], name: str, at: str, *extra: str) -> tuple[int, o
     return result.exit_code, json_out(result) if result.stdout.strip() else result.stderr
 
 
+@pytest.mark.corpus
 def test_parse_prints_codes_as_strings() -> None:
     result = run_cli(
         ["parse", str(fixture_path("oxfun/seed-003-error-codes.txt")), "--parser", "auto", "--json"]
@@ -43,6 +44,7 @@ def test_parse_prints_codes_as_strings() -> None:
     assert set(entries[0]) == {"code", "message", "section", "locale", "extra"}
 
 
+@pytest.mark.corpus
 def test_parse_prints_a_table_for_people() -> None:
     result = run_cli(
         ["parse", str(fixture_path("tickdb/errors-2026-01-21.md")), "--parser", "tickdb"]
@@ -71,6 +73,7 @@ def test_parse_errors(tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "absent.md" in missing.stderr
 
 
+@pytest.mark.corpus
 def test_ingesting_a_pages_history_in_date_order(env: dict[str, str]) -> None:
     opts = ("--parser", "kucoin", "--url", KUCOIN)
     assert ingest(env, "kucoin/legacy-index-2019-02-23.md", "2019-02-23", *opts) == (0, [])
@@ -107,6 +110,7 @@ def test_ingesting_a_pages_history_in_date_order(env: dict[str, str]) -> None:
     }
 
 
+@pytest.mark.corpus
 def test_ingest_is_idempotent_and_refuses_going_back_in_time(env: dict[str, str]) -> None:
     opts = ("--parser", "kucoin", "--url", KUCOIN)
     ingest(env, "kucoin/legacy-index-2019-02-23.md", "2019-02-23", *opts)
@@ -117,6 +121,7 @@ def test_ingest_is_idempotent_and_refuses_going_back_in_time(env: dict[str, str]
     assert code == 2 and "is before its latest revision (2020-08-05T00:00:00Z)" in str(message)
 
 
+@pytest.mark.corpus
 def test_reads_after_ingest(env: dict[str, str]) -> None:
     opts = ("--parser", "kucoin", "--url", KUCOIN)
     ingest(env, "kucoin/legacy-index-2019-02-23.md", "2019-02-23", *opts)
@@ -140,18 +145,6 @@ def test_reads_after_ingest(env: dict[str, str]) -> None:
     assert json_out(run_cli(["changes", "--until", "2020-08-05", "--json"], env)) == []
     table = run_cli(["current", "kucoin-legacy"], env)
     assert "400001" in table.stdout and table.stderr.strip() == "29 entries"
-
-
-def test_reads_of_an_unknown_source_exit_2(env: dict[str, str]) -> None:
-    for args in (["current", "nope"], ["history", "nope", "1"], ["changes", "--source", "nope"]):
-        result = run_cli(args, env)
-        assert result.exit_code == 2, args
-        assert "unknown source 'nope'" in result.stderr
-
-
-def test_bad_times_exit_2(env: dict[str, str]) -> None:
-    result = run_cli(["current", "x", "--at", "yesterday"], env)
-    assert result.exit_code == 2 and "--at: not an ISO 8601 time: 'yesterday'" in result.stderr
 
 
 def test_python_dash_m_scraper_is_errata() -> None:

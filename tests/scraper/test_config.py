@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from errata.errors import ConfigError
-from errata.scraper.config import load
+from errata.scraper import config
+from errata.scraper.config import FetchSettings, load, toml_keys
 from tests.support import REPO, run_cli
 
 GOOD = """
@@ -132,3 +135,52 @@ def test_policy_is_global_then_per_source(tmp_path: Path) -> None:
         ("", "en", "https://www.okx.com/docs-v5/en/"),
         ("zh", "zh", "https://www.okx.com/docs-v5/zh/"),
     ]
+
+
+# --- the dataclasses are the schema ---------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    name: str
+    count: int = 0
+    share: float = 0.5
+    on: bool = False
+    items: tuple[str, ...] = ()
+    table: Mapping[str, str] = field(default_factory=dict)
+    nested: FetchSettings = field(default_factory=FetchSettings)
+    maybe: float | None = None
+    hidden: str = ""
+
+
+def test_toml_keys_reads_each_fields_toml_types() -> None:
+    assert toml_keys(Sample, skip={"hidden"}) == {
+        "name": (str,), "count": (int,), "share": (int, float), "on": (bool,), "items": (list,),
+        "table": (dict,), "nested": (dict,), "maybe": (int, float),
+    }  # fmt: skip
+
+
+SOURCE = '[[source]]\nid = "a"\nexchange = "a"\nurl = "https://a.example/"\n'
+TABLES = {  # table -> (a valid file around it, its keys)
+    "fetch": ("[fetch]\n", config.FETCH_KEYS),
+    "source": (SOURCE, config.SOURCE_KEYS),
+    "schedule": ("[schedule]\n", config.SCHEDULE_KEYS),
+    "notify": ('[[notify]]\nchannel = "stdout"\n', config.NOTIFY_KEYS),
+    "health": ("[health]\n", config.HEALTH_KEYS),
+    "datasette": ("[datasette]\n", config.DATASETTE_KEYS),
+}
+KEYS = [(table, key, types) for table, (_, keys) in TABLES.items() for key, types in keys.items()]
+WRONG = {str: "true", bool: '"yes"', int: '"many"', float: '"much"', list: '"one"', dict: '"flat"'}
+
+
+@pytest.mark.parametrize(("table", "key", "types"), KEYS, ids=[f"{t}.{k}" for t, k, _ in KEYS])
+def test_every_key_refuses_a_value_of_another_toml_type(
+    tmp_path: Path, table: str, key: str, types: tuple[type, ...]
+) -> None:
+    head = "".join(
+        line + "\n" for line in TABLES[table][0].splitlines() if not line.startswith(f"{key} =")
+    )
+    tail = "" if table == "source" else SOURCE
+    path = write(tmp_path, f"{head}{key} = {WRONG[types[0]]}\n{tail}")
+    with pytest.raises(ConfigError, match=rf": {key} must be "):
+        load(path)

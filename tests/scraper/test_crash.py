@@ -17,6 +17,8 @@ import pytest
 from tests.scraper.test_import_git import git
 from tests.support import REPO, fixture_bytes
 
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
+
 VERSIONS = 60
 PAGE = "okx/docs-v5-en-error-code-01-rest-api-public-2025-08-17.html"
 

@@ -7,12 +7,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from errata.db.store import Store
 from errata.scraper.config import load
 from errata.scraper.deliver import deliver
 from errata.scraper.localserver import Page, PageServer
 from tests.scraper.test_run import EXPECTED, V1, V2
 from tests.support import fixture_bytes, fixture_path, json_out, run_cli
+
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
 
 HOOK = "/hooks/T000/B000/XXXXsecretTOKEN"
 

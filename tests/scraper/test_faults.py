@@ -20,6 +20,8 @@ from tests.scraper import faults
 from tests.scraper.faults import FaultServer
 from tests.support import fixture_bytes, run_cli
 
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
+
 PAGE = (
     "<html><body><h2 id='errors'>Errors</h2><table><tr><th>Code</th><th>Message</th></tr>"
     "<tr><td>60009</td><td>登录失败 (login failed)</td></tr><tr><td>60012</td><td>Invalid request</td></tr>"
@@ -91,7 +93,7 @@ def test_a_fault_is_a_typed_failure_and_never_a_change(
     assert error_kind == kind
     assert night.exit_code == (0 if kind is None else 1), night.stderr
     if kind is not None:
-        assert f"bad: fetch failed ({kind})" in night.stderr
+        assert f"bad ({bad.url('/page')}): fetch failed ({kind})" in night.stderr
     assert good_outcome in ("unchanged", "not_modified")
     assert count(db, "SELECT count(*) FROM changes") == 0
 

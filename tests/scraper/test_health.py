@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from errata.db.store import Store
 from errata.scraper.localserver import Page, PageServer
 from tests.support import json_out, run_cli
 
@@ -75,6 +76,10 @@ def test_a_configured_source_never_run_is_never_and_fails_max_age(
     (tmp_path / "sources.toml").write_text(
         '[[source]]\nid = "tickdb"\nexchange = "tickdb"\nurl = "https://docs.tickdb.ai/en/errors"\n'
     )
+    no_database = run_cli(["health", "--max-age", "36h"], env)
+    assert no_database.exit_code == 2 and "no such database" in no_database.stderr
+    assert not Path(env["ERRATA_DB"]).exists()  # a read never creates one
+    Store.open(env["ERRATA_DB"]).close()  # a database where nothing ever ran
     result = run_cli(["health", "--max-age", "36h", "--json"], env)
     assert result.exit_code == 1
     assert [(r["source"], r["status"]) for r in json_out(result)] == [("tickdb", "never")]

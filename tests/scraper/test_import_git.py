@@ -11,6 +11,8 @@ import pytest
 
 from tests.support import fixture_bytes, json_out, run_cli
 
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
+
 KUCOIN = "https://docs.kucoin.com/#errors"
 
 

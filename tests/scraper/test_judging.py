@@ -28,6 +28,7 @@ def ingest(
     return result.exit_code, json_out(result), result.stderr
 
 
+@pytest.mark.corpus
 def test_a_held_back_revision_is_applied_by_accept(env: dict[str, str]) -> None:
     assert (
         ingest(env, "tickdb", "tickdb/errors-2026-01-14.md", "2026-01-14", "--parser", "tickdb")[0]
@@ -67,6 +68,7 @@ def test_a_held_back_revision_is_applied_by_accept(env: dict[str, str]) -> None:
     )
 
 
+@pytest.mark.corpus
 def test_diff_between_any_two_moments(env: dict[str, str]) -> None:
     url = ("--parser", "oxfun", "--url", "https://docs.ox.fun/#error-codes")
     ingest(env, "opnx", OPNX_V1, "2023-03-14", *url)
@@ -103,6 +105,7 @@ def two_nights(
     return changes
 
 
+@pytest.mark.corpus
 def test_a_source_can_treat_additions_as_high(
     tmp_path: Path, server: PageServer, env: dict[str, str]
 ) -> None:
@@ -116,6 +119,7 @@ def test_a_source_can_treat_additions_as_high(
     assert severities == {("added", "high"), ("reworded", "medium")}
 
 
+@pytest.mark.corpus
 def test_an_ignored_change_id_is_silenced(
     tmp_path: Path, server: PageServer, env: dict[str, str]
 ) -> None:
@@ -169,6 +173,8 @@ def test_locale_pages_are_revised_on_their_own(
     server.pages["/zh/"] = Page(b"down", status=500)
     third = run_cli(["run", "--json"], env)
     assert third.exit_code == 1 and json_out(third) == []
-    assert "okx-ws [zh]: fetch failed (http_status): HTTP 500" in third.stderr
+    assert (
+        f"okx-ws [zh] ({server.url('/zh/')}): fetch failed (http_status): HTTP 500" in third.stderr
+    )
     locales = {e["locale"] for e in json_out(run_cli(["current", "okx-ws", "--json"], env))}
     assert locales == {"en", "zh"}  # the failing page removed nothing

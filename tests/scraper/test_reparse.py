@@ -13,6 +13,8 @@ from errata.parsers import registry
 from errata.parsers.document import Document
 from tests.support import fixture_path, json_out, run_cli
 
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
+
 V1 = "oxfun/v2-websocket-2023-03-14.md"
 V2 = "oxfun/v2-websocket-2023-07-27.md"
 

@@ -11,6 +11,8 @@ from click.testing import Result
 from errata.scraper.localserver import Page, PageServer
 from tests.support import fixture_bytes, json_out, run_cli
 
+pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
+
 V1 = "oxfun/v2-websocket-2023-03-14.md"
 V2 = "oxfun/v2-websocket-2023-07-27.md"
 

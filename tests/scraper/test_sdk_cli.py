@@ -37,6 +37,7 @@ def categories(env: dict[str, str]) -> dict[str, str]:
         )
 
 
+@pytest.mark.corpus
 def test_export_is_a_ccxt_map_of_every_documented_code(tmp_path: Path, env: dict[str, str]) -> None:
     history(tmp_path, env)
     data = json.loads(
@@ -56,6 +57,7 @@ def test_export_is_a_ccxt_map_of_every_documented_code(tmp_path: Path, env: dict
     assert "'400005': 'AuthenticationError',  # authentication · Signature error" in python
 
 
+@pytest.mark.corpus
 def test_gaps_against_a_hand_written_map(tmp_path: Path, env: dict[str, str]) -> None:
     history(tmp_path, env)
     mapping = tmp_path / "kucoin.json"
@@ -87,6 +89,7 @@ def test_gaps_against_a_hand_written_map(tmp_path: Path, env: dict[str, str]) ->
     assert markdown.startswith("# kucoin (kucoin-legacy) against ") and "`429`" in markdown
 
 
+@pytest.mark.corpus
 def test_gaps_errors_are_one_line_and_exit_2(tmp_path: Path, env: dict[str, str]) -> None:
     history(tmp_path, env)
     (tmp_path / "bad.json").write_text("{nope")
@@ -110,6 +113,7 @@ def test_gaps_against_the_installed_ccxt(tmp_path: Path, env: dict[str, str]) ->
     assert report["map"].startswith("ccxt ") and report["counts"]["mapped"] > 0
 
 
+@pytest.mark.corpus
 def test_categories_are_stored_and_follow_overrides(tmp_path: Path, env: dict[str, str]) -> None:
     history(tmp_path, env)
     assert (
@@ -143,6 +147,7 @@ def test_a_bad_category_override_is_a_config_error(tmp_path: Path, env: dict[str
     )
 
 
+@pytest.mark.corpus
 def test_a_recorded_gap_report_feeds_the_exchange_summary(
     tmp_path: Path, env: dict[str, str]
 ) -> None:

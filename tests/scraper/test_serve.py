@@ -25,6 +25,7 @@ import pytest
 from errata import differ
 from errata.db import links
 from errata.db.links import DATABASE
+from errata.db.store import Store
 from errata.reports.atom import entry_id
 from errata.scraper.cli import serve as serve_module
 from tests import history
@@ -104,6 +105,7 @@ def feed(client: httpx.Client, path: str) -> list[dict[str, str]]:
     return entries
 
 
+@pytest.mark.corpus
 def test_errata_serve_end_to_end(tmp_path: Path) -> None:
     env = history.environment(tmp_path, db_name="history.sqlite")  # served as "errata" all the same
     history.build(env)
@@ -224,7 +226,7 @@ def test_a_port_in_use_is_a_usage_error(tmp_path: Path) -> None:
     import socket
 
     env = history.environment(tmp_path)
-    run_cli(["health"], env)  # creates the database
+    Store.open(env["ERRATA_DB"]).close()  # an empty database
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

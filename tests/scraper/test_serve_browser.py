@@ -31,6 +31,8 @@ from tests import history
 from tests.scraper.test_serve import serving
 from tests.support import REPO, run_cli
 
+pytestmark = pytest.mark.corpus  # the database is built from the real-page corpus
+
 SHOTS = Path(os.environ.get("ERRATA_SCREENSHOTS", REPO / "build" / "screenshots"))
 FLAGS = [
     "--no-sandbox",  # Chromium refuses to run as root otherwise

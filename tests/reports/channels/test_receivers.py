@@ -36,6 +36,7 @@ def blocks_of(server: PageServer) -> list[dict[str, Any]]:
     return [json.loads(post.body) for post in server.accepted]
 
 
+@pytest.mark.corpus
 def test_slack_gets_header_a_section_per_source_and_the_run_time(server: PageServer) -> None:
     send(
         "slack",
@@ -107,6 +108,7 @@ def test_slack_splits_over_50_blocks_and_3000_characters(server: PageServer) -> 
     assert all(f"`{n}`" in texts for n in range(70)) and texts.count("`zzzz") == 40
 
 
+@pytest.mark.corpus
 def test_webhook_posts_the_contract_json_signed_with_hmac_sha256(server: PageServer) -> None:
     env = {"URL": server.url("/errata"), "KEY": "s3cret-key"}
     sent = report()
@@ -127,11 +129,13 @@ def test_webhook_posts_the_contract_json_signed_with_hmac_sha256(server: PageSer
     assert "sha256=" + hmac.new(b"s3cret-key", tampered, hashlib.sha256).hexdigest() != expected
 
 
+@pytest.mark.corpus
 def test_webhook_without_a_secret_is_unsigned(server: PageServer) -> None:
     send("webhook", {"url_env": "URL"}, {"URL": server.url("/errata")}, report())
     assert "x-errata-signature-256" not in server.accepted[0].headers
 
 
+@pytest.mark.corpus
 def test_a_refused_post_is_an_error_that_does_not_name_the_url(server: PageServer) -> None:
     server.post_statuses = [503]
     with pytest.raises(DeliveryError) as caught:
@@ -148,6 +152,7 @@ def test_a_refused_post_is_an_error_that_does_not_name_the_url(server: PageServe
     assert not refused.value.transient
 
 
+@pytest.mark.corpus
 def test_a_missing_secret_is_a_permanent_error_naming_the_variable() -> None:
     with pytest.raises(DeliveryError, match="environment variable ERRATA_SLACK_WEBHOOK"):
         send("slack", {"webhook_url_env": "ERRATA_SLACK_WEBHOOK"}, {}, report())
@@ -183,6 +188,7 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
         controller.stop()
 
 
+@pytest.mark.corpus
 def test_email_is_multipart_alternative_with_text_and_html(smtp: tuple[Mailbox, int]) -> None:
     mailbox, port = smtp
     settings = {"host": "127.0.0.1", "port": port, "security": "none", "from": "errata@example.com",
@@ -203,6 +209,7 @@ def test_email_is_multipart_alternative_with_text_and_html(smtp: tuple[Mailbox, 
     assert mail["To"] == "ops@example.com, sdk@example.com"
 
 
+@pytest.mark.corpus
 def test_email_login_uses_the_password_from_the_environment(smtp: tuple[Mailbox, int]) -> None:
     _, port = smtp
     settings = {"host": "127.0.0.1", "port": port, "security": "none", "from": "e@example.com",
@@ -215,6 +222,7 @@ def test_email_login_uses_the_password_from_the_environment(smtp: tuple[Mailbox,
     assert "hunter2-password" not in str(caught.value)
 
 
+@pytest.mark.corpus
 def test_email_to_a_closed_port_is_a_transient_error() -> None:
     settings = {"host": "127.0.0.1", "port": free_port(), "security": "none", "from": "e@example.com", "to": ["o@example.com"]}  # fmt: skip
     started = time.monotonic()
