@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Table
 from errata.parsers.columns import (
@@ -149,7 +150,17 @@ def _locate(
             yield Located(_section(stack[base:]) or fallback, block)
 
 
-def push_heading(stack: list[Heading], heading: Heading, keep: int = 0) -> None:
+class Leveled(Protocol):
+    """A heading, or what stands for one (``markdown`` locates sections with lighter marks)."""
+
+    @property
+    def level(self) -> int: ...
+
+
+H = TypeVar("H", bound=Leveled)
+
+
+def push_heading(stack: list[H], heading: H, keep: int = 0) -> None:
     """Make ``heading`` the innermost of the open headings (keeping the first ``keep``)."""
     while len(stack) > keep and stack[-1].level >= heading.level:
         stack.pop()

@@ -21,12 +21,19 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from errata.parsers import html as html_reader
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
 from errata.parsers.extract import heading_matches, push_heading
-from errata.parsers.text import CODE_SPAN, heading_text, md_inline, slug, struck_part
+from errata.parsers.text import (
+    CODE_SPAN,
+    MD_SPECIAL,
+    heading_text,
+    md_inline,
+    slug,
+    struck_part,
+)
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)(.*)$")
@@ -36,8 +43,7 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-*:?\s*)*\|?\s*$")
 _LIST = re.compile(r"^\s{0,6}(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
 _DEFINITION = re.compile(r"^\s{0,3}:\s+(.*)$")
-# A block-quote marker at the start of a line (the reader drops it), as _QUOTE did per line.
-_QUOTE_MARK = re.compile(r"\n[^\S\n]{0,3}>[^\S\n]?")
+_GREATER = re.compile(">")
 # A table, possibly inside wrappers opened on the same line (``<div class="x"><table>``).
 _HTML_TABLE_START = re.compile(r"^\s*(?:<[a-z][^<>]*>\s*)*<table\b", re.IGNORECASE)
 _HTML_TABLE_END = re.compile(r"</table\s*>", re.IGNORECASE)
@@ -68,9 +74,27 @@ def _normalised(text: str) -> str:
     """Newlines normalised and block-quote markers dropped, as the reader sees the page."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if ">" in text:
-        text = _QUOTE_MARK.sub("\n", "\n" + text)[1:]
-    return text
+    return _without_quote_marks(text) if ">" in text else text
+
+
+def _without_quote_marks(text: str) -> str:
+    """Each line's block-quote marker dropped: up to three spaces, ``>`` and one space.
+
+    Found from the ``>`` characters, which are few, rather than tried at every line.
+    """
+    kept: list[str] = []
+    done = 0
+    for mark in _GREATER.finditer(text):
+        at = mark.start()
+        start = text.rfind("\n", 0, at) + 1
+        if start < done or at - start > 3 or (not text[start:at].isspace() and at > start):
+            continue  # not the first thing on its line
+        end = at + 1
+        if end < len(text) and text[end] != "\n" and text[end].isspace():
+            end += 1
+        kept.append(text[done:start])
+        done = end
+    return "".join([*kept, text[done:]]) if kept else text
 
 
 class _Reader:
@@ -243,7 +267,7 @@ def _heading(level: int, raw: str, anchors: tuple[str, ...]) -> Heading:
 
 def _split_id(raw: str) -> tuple[str, tuple[str, ...]]:
     """An ATX or setext heading's text and its anchor, a trailing ``{#id}``."""
-    if match := _HEADING_ID.search(raw):
+    if "{" in raw and (match := _HEADING_ID.search(raw)):
         return raw[: match.start()], (match.group(1),)
     return raw, ()
 
@@ -296,11 +320,15 @@ def _split_row(line: str) -> list[str]:
 # --- locating the watched section without reading the page --------------------
 
 # The start of every line that can make, hide or end a heading for the reader,
-# each behind the newline before it, so that re scans for that newline in C.
+# each behind the newline before it, so that re scans for that newline in C;
+# the group names what the line can be.
 _STRUCTURE_LINE = re.compile(
-    r"\n(?: {0,3}(?:`{3}|~{3}|#|=+[ \t]*(?=\n|$)|-+[ \t]*(?=\n|$))"
-    r"|[^\S\n]*<(?:h[1-6]|[^\n]*?table)"
-    r"|[^\S\n]*\|?[^\S\n]*:?-+:?[^\S\n]*(?:\|[^\S\n]*:?-*:?[^\S\n]*)*\|?[^\S\n]*(?=\n|$))",
+    # Lines that start with a letter, a digit or nothing (most of a page) fail at once here.
+    r"\n(?=[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000#`~=<|:-])"
+    r"(?:(?P<fence> {0,3}(?:`{3}|~{3}))|(?P<atx> {0,3}#)"
+    r"|(?P<under> {0,3}(?:=+|-+)[ \t]*(?=\n|$))"
+    r"|(?P<html>[^\S\n]*<(?:h[1-6]|[^\n]*?table))"
+    r"|(?P<sep>[^\S\n]*\|?[^\S\n]*:?-+:?[^\S\n]*(?:\|[^\S\n]*:?-*:?[^\S\n]*)*\|?[^\S\n]*(?=\n|$)))",
     re.IGNORECASE,
 )
 _HTML_TABLE_END_LINE = re.compile(r"</table[^\S\n]*>", re.IGNORECASE)
@@ -347,33 +375,33 @@ class _Outline:
         self.targets = targets
         # Offsets below are of a line's newline in here, which is its start in ``text``.
         self.scan = "\n" + text
-        self.seen: list[tuple[int, Heading]] = []
-        self.captions: list[tuple[int, str]] = []  # (offset of the table's separator, slug)
-        self.doubt = False  # the scan stopped where only reading tells
-        head = _Reader(text.split("\n", 201)[:201])
+        self.seen: list[tuple[int, _Mark]] = []
+        self.separators: list[int] = []  # offsets of what may be tables' separator lines
+        head = _Reader(_head_lines(text, 201))
         first = head._front_matter()
-        self.doubt = bool(head.front_anchor)
+        self.doubt = bool(head.front_anchor)  # the scan stopped where only reading tells
         self.pending = iter(()) if self.doubt else self._scan(_offset_of_line(self.scan, first))
 
-    def find(self, target: str) -> tuple[int, Heading] | None:
+    def find(self, target: str) -> tuple[int, _Mark] | None:
         """(offset, heading) of the first heading that is ``target``; None if the page has none."""
-        stack: list[Heading] = []
-        for start, heading in itertools.chain(list(self.seen), self._more()):
-            push_heading(stack, heading)
-            name = slug(heading.text)
-            maybe = name and (target == name or target.endswith("-" + name))
-            if (maybe or heading.anchors) and heading_matches(stack, target):
+        stack: list[_Mark] = []
+        last_word = target.rsplit("-", 1)[-1]
+        for start, mark in itertools.chain(list(self.seen), self._more()):
+            push_heading(stack, mark)
+            if mark.may_be(target, last_word) and heading_matches(
+                [m.heading() for m in stack], target
+            ):
                 self._no_caption_is(target, before=start)
                 first_start, first = self.seen[0]
                 if first_start != start and self.targets & {slug(a) for a in first.anchors}:
                     raise _Unsure  # the page's first block may be a section a fragment names
-                return start, heading
+                return start, mark
         if self.doubt:
             raise _Unsure
         self._no_caption_is(target, before=len(self.scan))
         return None
 
-    def end_of(self, heading: Heading, start: int) -> int:
+    def end_of(self, heading: _Mark, start: int) -> int:
         """Where the section of ``heading`` (at ``start``) ends in the text: at the next heading
         of its level or higher, or at the end of the page when only reading would tell."""
         try:
@@ -384,57 +412,126 @@ class _Outline:
             pass
         return len(self.scan)
 
-    def _more(self) -> Iterator[tuple[int, Heading]]:
+    def _more(self) -> Iterator[tuple[int, _Mark]]:
         for found in self.pending:
             self.seen.append(found)
             yield found
 
     def _no_caption_is(self, target: str, before: int) -> None:
-        for at, name in self.captions:
-            if at < before and name and (target == name or target.endswith("-" + name)):
+        """Doubt, if a line above a table before ``before`` could be a caption named ``target``."""
+        last_word = target.rsplit("-", 1)[-1]
+        for at in self.separators:
+            if at >= before:
+                return
+            raw = self._caption(at)
+            if raw and _may_be(raw, target, last_word, functools.partial(_caption_text, raw)):
                 raise _Unsure
 
-    def _scan(self, at: int) -> Iterator[tuple[int, Heading]]:
+    def _scan(self, at: int) -> Iterator[tuple[int, _Mark]]:
         while (found := _STRUCTURE_LINE.search(self.scan, at)) is not None:
-            start = found.start()
-            end = self.scan.find("\n", start + 1)
+            end = self.scan.find("\n", found.start() + 1)
             end = len(self.scan) if end < 0 else end
             try:
-                heading, at = self._structure(start, end)
+                heading, at = self._structure(found, end)
             except _Unsure:
                 self.doubt = True
                 return
             if heading is not None:
-                yield start, heading
+                yield found.start(), heading
 
-    def _structure(self, start: int, end: int) -> tuple[Heading | None, int]:
-        """The heading the line at ``start`` makes, if any, and where the scan goes on."""
-        scan = self.scan
+    def _structure(self, found: re.Match[str], end: int) -> tuple[_Mark | None, int]:
+        """The heading the line ``found`` makes, if any, and where the scan goes on.
+
+        Tried in the order ``_Reader._line`` tries them; the group of the match
+        says which can apply at all.
+        """
+        scan, start, kind = self.scan, found.start(), found.lastgroup
         text = scan[start + 1 : end]
-        above = scan.rfind("\n", 0, start)
-        previous = scan[above + 1 : start] if start > 0 else ""
-        if _is_separator(text) and not _SETEXT.match(text):
-            if "|" in previous and above > 0:
-                caption = scan[scan.rfind("\n", 0, above) + 1 : above].strip()
-                if caption:
-                    self.captions.append((start, slug(heading_text(md_inline(caption)[0]))))
+        if kind == "sep":
+            self.separators.append(start)
             return None, end
-        if text.startswith((" ", "\t")) and previous.strip():
+        if text.startswith((" ", "\t")) and self._previous(start).strip():
             raise _Unsure  # it may continue a list item
-        if fence := _FENCE.match(text):
+        if kind == "fence" and (fence := _FENCE.match(text)) is not None:
             return None, _after_fence(scan, end, fence.group(1))
-        if (atx := _ATX.match(text)) and (title := _atx_title(atx.group(2))):
-            return _heading(len(atx.group(1)), *_split_id(title)), end
-        if _HTML_TABLE_START.match(text):
+        if kind == "atx" and (atx := _ATX.match(text)) and (title := _atx_title(atx.group(2))):
+            return _Mark(len(atx.group(1)), *_split_id(title)), end
+        if kind == "html" and _HTML_TABLE_START.match(text):
             return None, _after_html_table(scan, start, "|" in text)
-        if html := _HTML_HEADING.match(text):
+        if kind == "html" and (html := _HTML_HEADING.match(text)):
             if "|" in text:
                 raise _Unsure  # it may be a row of the table above
             ids = tuple(_HTML_ID.findall(html.group(2)))
-            return _heading(int(html.group(1)), html.group(3), ids), end
-        if _SETEXT.match(text) and previous.strip():
+            return _Mark(int(html.group(1)), html.group(3), ids), end
+        if kind == "under" and _SETEXT.match(text) and self._previous(start).strip():
             raise _Unsure  # a setext heading, whose text only reading tells
         return None, end
+
+    def _previous(self, start: int) -> str:
+        """The line above the one whose newline is at ``start``."""
+        return self.scan[self.scan.rfind("\n", 0, start) + 1 : start] if start > 0 else ""
+
+    def _caption(self, start: int) -> str:
+        """The line a table whose separator is at ``start`` may take as its caption, or ""."""
+        end = self.scan.find("\n", start + 1)
+        if not _is_separator(self.scan[start + 1 : end if end >= 0 else len(self.scan)]):
+            return ""
+        above = self.scan.rfind("\n", 0, start)
+        if above <= 0 or "|" not in self._previous(start):
+            return ""  # no header row above it: no table
+        return self._previous(above).strip()
+
+
+class _Mark:
+    """A heading line the scan found: its level and anchors, its text read only when needed."""
+
+    __slots__ = ("_read", "anchors", "level", "raw")
+
+    def __init__(self, level: int, raw: str, anchors: tuple[str, ...]) -> None:
+        self.level = level
+        self.raw = raw
+        self.anchors = anchors
+        self._read: Heading | None = None
+
+    def heading(self) -> Heading:
+        """The heading block a full read makes of this line."""
+        if self._read is None:
+            self._read = _heading(self.level, self.raw, self.anchors)
+        return self._read
+
+    def may_be(self, target: str, last_word: str) -> bool:
+        """Whether this heading can be ``target``, or end the path of headings that is."""
+        return bool(self.anchors) or _may_be(
+            self.raw, target, last_word, lambda: self.heading().text
+        )
+
+
+def _may_be(raw: str, target: str, last_word: str, text: Callable[[], str]) -> bool:
+    """Whether a heading written ``raw`` (read as ``text()``) can end the path that is ``target``.
+
+    Its slug must end with the target's last word. A plain ASCII title (no
+    markup to unwrap) that does not even contain that word cannot, and is not
+    read; any other is.
+    """
+    if raw.isascii() and not MD_SPECIAL.intersection(raw) and last_word not in raw.lower():
+        return False
+    name = slug(text())
+    return bool(name) and (target == name or target.endswith("-" + name))
+
+
+def _caption_text(raw: str) -> str:
+    """The text of the caption heading ``_Reader._caption`` makes of a line above a table."""
+    return heading_text(md_inline(raw)[0])
+
+
+def _head_lines(text: str, count: int) -> list[str]:
+    """The first ``count`` lines of ``text``, without splitting the rest of it."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.split("\n")
+    return text[:end].split("\n")
 
 
 def _offset_of_line(scan: str, line: int) -> int:

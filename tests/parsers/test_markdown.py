@@ -155,6 +155,8 @@ TRICKY = {
     "first-heading-named-by-a-later-fragment": "## Codes {#codes}\n\n| Code | Message |\n|--|--|\n| 9 | x |\n\n## Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
     "setext-then-atx-of-one-name": "# Top\n\nErrors\n------\n\n| Code | Message |\n|--|--|\n| 9 | x |\n\n## Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
     "front-matter-names-another-heading": "---\nanchor_id: error-codes\n---\n# Intro\n\n| Code | Message |\n|--|--|\n| 9 | x |\n\n# Error Codes\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
+    "markup-splits-the-word": "# Top\n\n## Err**ors**\n\n| Code | Message |\n|--|--|\n| 9 | x |\n\n## Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
+    "full-width-title": "# Top\n\n## \uff25\uff52\uff52\uff4f\uff52\uff53\n\n| Code | Message |\n|--|--|\n| 9 | x |\n\n## Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
     "front-matter-anchor": "---\nanchor_id: errors\n---\n# Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
     "nested-slugs": "# WebSocket API\n## Error Codes\n\n| Code | Message |\n|--|--|\n| 1 | a |\n# REST API\n## Error Codes\n\n| Code | Message |\n|--|--|\n| 2 | b |\n",
     "html-headings": "<h1 id='api'>API</h1>\n<h2 id=\"errors\">Errors</h2>\n\n| Code | Message |\n|--|--|\n| 1 | a |\n<h2>Next</h2>\n",
