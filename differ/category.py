@@ -239,22 +239,24 @@ def _screen(alternatives: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(n) for n in sorted(needed, key=len, reverse=True)))
 
 
-_SCREENS = tuple(_screen(alternatives) for _, alternatives in RULE_SOURCES)
-_ANY_SCREEN = (
-    None
-    if None in _SCREENS
-    else re.compile("|".join(f"(?:{s.pattern})" for s in _SCREENS if s is not None))
-)
+@functools.cache
+def _screens() -> tuple[tuple[re.Pattern[str] | None, ...], re.Pattern[str] | None]:
+    """Each rule's screen, and one for any rule; built on first use, not at every start."""
+    screens = tuple(_screen(alternatives) for _, alternatives in RULE_SOURCES)
+    if None in screens:
+        return screens, None
+    return screens, re.compile("|".join(f"(?:{s.pattern})" for s in screens if s is not None))
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _first_rule(message: str) -> int | None:
     """The index in ``RULES`` of the first rule that matches ``message``, or None."""
+    screens, any_screen = _screens()
     folded = None if _LOOKALIKE.search(message) else message.lower()
-    if folded is not None and _ANY_SCREEN is not None and not _ANY_SCREEN.search(folded):
+    if folded is not None and any_screen is not None and not any_screen.search(folded):
         return None
     for index, (_, pattern) in enumerate(RULES):
-        screen = _SCREENS[index]
+        screen = screens[index]
         if folded is not None and screen is not None and not screen.search(folded):
             continue
         if pattern.search(message):

@@ -218,7 +218,7 @@ def fetch_in_background(
     What the caller does with a result (parse, diff, store) never delays a
     fetch: the fetching loop keeps answering servers and keeping deadlines
     while the caller works, so no page times out because of local work. At
-    most ``ahead`` results (twice the concurrency by default) are fetched
+    most ``ahead`` results (as many as the concurrency, by default) are fetched
     before the caller is done with them, and a result the caller moved on from
     is held nowhere else: the bodies in memory stay bounded however many pages
     a run has. When ``stop`` is set the fetches in flight are abandoned and
@@ -230,7 +230,7 @@ def fetch_in_background(
     arrivals: queue.SimpleQueue[tuple[Request, FetchResult] | BaseException | None] = (
         queue.SimpleQueue()
     )
-    gate = _Gate(ahead or 2 * settings.concurrency)
+    gate = _Gate(ahead or settings.concurrency)
     halt = threading.Event()
 
     def stopped() -> bool:
