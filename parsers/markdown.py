@@ -183,10 +183,14 @@ class _Reader:
         return i + 1 < len(lines) and "|" in lines[i] and _is_separator(lines[i + 1])
 
     def _flush(self) -> None:
+        """The pending paragraph, read lazily: only a heading-per-code layout looks at prose.
+
+        Its text may turn out empty (an image alone, say): readers of blocks treat
+        an empty paragraph as none (``generic.split_languages`` drops them).
+        """
         if self.paragraph:
-            text = md_inline(" ".join(self.paragraph))[0]
-            if text:
-                self.out.append(Paragraph.of(text))
+            raw = " ".join(self.paragraph)
+            self.out.append(Paragraph(lambda: md_inline(raw)[0]))
             self.paragraph = []
 
     def _heading(self, level: int, raw: str) -> None:

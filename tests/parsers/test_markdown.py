@@ -227,3 +227,12 @@ def test_the_section_first_is_what_a_big_page_costs() -> None:
     finally:
         markdown._Reader._line = original  # type: ignore[method-assign]
     assert len(read) < 10
+
+
+def test_an_image_alone_between_two_breaks_does_not_split_a_language_half() -> None:
+    """Prose is read lazily; a paragraph that reads as nothing is still no part of its own."""
+    page = (
+        "## 错误码\n\n| 代码 | 消息 |\n|--|--|\n| 1 | 甲 |\n\n---\n\n![](diagram.png)\n\n---\n\n"
+        "### 更多\n\n| 代码 | 消息 |\n|--|--|\n| 2 | 乙 |\n"
+    )
+    assert [e.code for e in parse("okx", page, "https://x.test/#错误码")] == ["1", "2"]
