@@ -4,9 +4,9 @@
 sources on 50 loopback hosts answering after 20 ms. Each source's page is one
 of the peer benchmark's fixture pages (the golden cases, in turn), made
 distinct by a comment carrying the source's number, so every body is fetched,
-archived, parsed and stored on its own, as distinct pages would be. Wall time,
-CPU (user + system) and peak memory come from ``wait4`` on the process; the
-bytecode is cached as for an installed package (see ``peer_bench``).
+archived, parsed and stored on its own, as distinct pages would be. Wall time
+and CPU (user + system) come from ``wait4`` on the process, peak memory from its
+own VmHWM; the bytecode is cached as for an installed package (see ``peer_bench``).
 
 Targets: under 100 MB peak at 1,000 sources, flat in the number of sources.
 """
