@@ -1,7 +1,8 @@
-"""``make bench``: run every benchmark (or those named) and write the figures into bench/README.md.
+"""``make bench``: run every benchmark and write the figures into bench/README.md.
 
-python -m bench              # all of them
-python -m bench startup      # only these
+``python -m bench NAME …`` runs only the named ones and rewrites only their
+sections. Each benchmark module is imported when it runs, so one benchmark
+does not need the others' extras (BeautifulSoup for ``parse``).
 """
 
 from __future__ import annotations

@@ -26,7 +26,11 @@ class ScheduleSettings:
     def check(self) -> None:
         """ValueError naming what is wrong with the cron expression or the interval."""
         if self.every is not None:
-            if parse_duration(self.every).total_seconds() < 1:
+            try:
+                seconds = parse_duration(self.every).total_seconds()
+            except ValueError as error:
+                raise ValueError(f"every: {error}") from None
+            if seconds < 1:
                 raise ValueError("every must be at least 1s")
         else:
             cron_trigger(self.cron)

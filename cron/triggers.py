@@ -13,7 +13,7 @@ schedules should not pay for the scheduler.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,7 +30,11 @@ def cron_day_of_week(field: str) -> str:
 
 
 def cron_trigger(expression: str, jitter: float = 0.0, timezone: str = "UTC") -> CronTrigger:
-    """A trigger for a 5-field crontab expression; ValueError names what is wrong."""
+    """A trigger for a 5-field crontab expression; ValueError names what is wrong.
+
+    An expression that parses but names no date that exists (``0 0 31 2 *``)
+    is refused too: a schedule that never fires is a silent way to stop watching.
+    """
     from apscheduler.triggers.cron import CronTrigger
 
     fields = expression.split()
@@ -40,12 +44,15 @@ def cron_trigger(expression: str, jitter: float = 0.0, timezone: str = "UTC") ->
         )
     minute, hour, day, month, weekday = fields
     try:
-        return CronTrigger(
+        trigger = CronTrigger(
             minute=minute, hour=hour, day=day, month=month, day_of_week=cron_day_of_week(weekday),
             timezone=timezone, jitter=int(jitter) or None,
         )  # fmt: skip
     except ValueError as error:
         raise ValueError(f"{expression!r}: {error}") from None
+    if trigger.get_next_fire_time(None, datetime.now(UTC)) is None:
+        raise ValueError(f"{expression!r} never fires (no such date, like 31 February)")
+    return trigger
 
 
 def interval_trigger(every: timedelta, jitter: float = 0.0, timezone: str = "UTC") -> BaseTrigger:

@@ -3,25 +3,32 @@
 SQLite serialises single transactions; this serialises whole commands, so a
 cron-started run and the daemon (or an import) never interleave their
 revisions. Readers (Datasette, ``errata current``) never take it.
+
+The lock file is opened without following a symbolic link and must be a
+regular file: a link planted at ``errata.db.lock`` would otherwise have
+errata truncate and overwrite whatever it points to. Its folder must exist;
+a mistyped ``--db`` never creates folders.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from errata.errors import LockTimeout
+from errata.errors import LockTimeout, StoreError
+
+_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 
 
 @contextmanager
 def write_lock(db_path: str | Path, timeout: float) -> Iterator[None]:
-    path = Path(f"{db_path}.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_lock_file(Path(f"{db_path}.lock"))
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -43,3 +50,21 @@ def write_lock(db_path: str | Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def open_lock_file(path: Path) -> int:
+    """The lock file's descriptor; a StoreError (exit 2, one line) for anything but a plain file."""
+    if not path.parent.is_dir():
+        raise StoreError(f"{path.parent}: no such folder for the database (create it first)")
+    try:
+        fd = os.open(path, _FLAGS, 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise StoreError(
+                f"{path} is a symbolic link; errata will not write through it (remove it)"
+            ) from None
+        raise StoreError(f"{path}: cannot open the lock file: {error.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise StoreError(f"{path}: the lock file is not a regular file (remove it)")
+    return fd

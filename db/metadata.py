@@ -20,14 +20,17 @@ an offset is converted to UTC); SQLite's ``strftime`` turns them into the
 stored ``YYYY-MM-DDTHH:MM:SSZ`` form, so comparisons stay plain indexed text
 comparisons. A value that is not a time matches nothing rather than everything.
 
-The two feed queries call ``errata_atom_id`` and ``errata_xml_text``, which
+The two feed queries call ``errata_atom_id``, ``errata_xml_text``,
+``errata_change_subject`` and ``errata_change_words``, which
 ``register_functions`` adds to each connection (``errata serve`` does it for
-Datasette's). The ids are those of errata's own Atom report
-(``reports/atom.py``), so a reader subscribed to both never sees a change twice.
+Datasette's). The ids and texts are those of errata's own Atom report
+(``reports/atom.py``, ``differ.describe``), so a reader subscribed to both
+never sees a change twice, nor two wordings of one.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import uuid
@@ -36,6 +39,9 @@ from typing import Any
 
 from errata.db import charts
 from errata.db.links import DATABASE
+from errata.differ import COLUMNS as CHANGE_COLUMNS
+from errata.differ import Change
+from errata.differ.describe import in_words, subject
 
 FEED_SIZE = 100  # entries per Atom feed: the newest changes
 RECENT_DEFAULT = "-30 days"  # recent_changes without a since
@@ -75,10 +81,22 @@ def xml_text(text: str | None) -> str | None:
     return None if text is None else _CONTROL.sub(" ", text)
 
 
+def change_subject(change_json: str) -> str:
+    """What a stored change is about (its code, or the renamed heading), as the Atom report says."""
+    return subject(Change.from_dict(json.loads(change_json)))
+
+
+def change_words(change_json: str) -> str:
+    """A stored change in plain words: the Atom report's entry content."""
+    return in_words(Change.from_dict(json.loads(change_json)))
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
     """Make the feed queries' helper functions available on a connection."""
     conn.create_function("errata_atom_id", 3, atom_id, deterministic=True)
     conn.create_function("errata_xml_text", 1, xml_text, deterministic=True)
+    conn.create_function("errata_change_subject", 1, change_subject, deterministic=True)
+    conn.create_function("errata_change_words", 1, change_words, deterministic=True)
 
 
 # --- descriptions -------------------------------------------------------------
@@ -92,21 +110,34 @@ _COLUMNS = {
     "message": "The error message as the page words it.",
     "extra": "The table's other columns (HTTP status, recommendation, …) as a JSON object keyed by header.",
     "observed_at": "When the page was read in this state (UTC).",
-    "kind": "added, removed, reworded, moved (same message, new section) or renumbered (same message, new code).",
-    "severity": "high (removed, renumbered), medium (additions, real rewording) or low (moves, trivial rewording); configurable.",
-    "trivial": "For a rewording: 1 when only case, whitespace, punctuation or quotes changed.",
-    "similarity": "For a rewording: how alike the old and new messages are, 0 to 1 (a typo fix is near 1).",
-    "new_code": "For a renumbering: the code the message moved to.",
-    "old_section": "For a move: the section the code was in before.",
-    "old_message": "The message before the change (empty for an addition).",
-    "new_message": "The message after the change (empty for a removal).",
     "change_id": "What changed, as a 16-hex id stable across runs and re-derivations (use it in ignore lists); a change that flips back and forth recurs with the same id.",
     "revision_id": "The revision of the page that showed the change.",
     "category": "What kind of failure the code means, the same on every exchange (authentication, "
     "rate_limit, order_not_found, …; other when unknown): the key an SDK maps to an exception.",
+    "deprecated": "1 when the page strikes the code through (~~31001~~, <del>): still documented, "
+    "but retired.",
+    "replaces": "The old code the page strikes beside this one (~~50010~~ 50210): the code it "
+    "renumbered; empty otherwise.",
     "valid_from": "When this version first appeared (UTC).",
     "valid_to": "When this version disappeared, by rewording or removal (UTC); empty while current.",
 }
+
+# The change fields' own descriptions (differ.change.COLUMNS), for any table or view that
+# shows them; the generic ones above (code, section, locale …) stay as they are.
+_COLUMNS.update({c.name: c.description for c in CHANGE_COLUMNS if c.sql and c.name not in _COLUMNS})
+
+# The changes table's own columns, then one per stored Change field (differ.change.COLUMNS).
+_CHANGE_FIELDS: list[str | tuple[str, str]] = [
+    (column.name, column.description) for column in CHANGE_COLUMNS if column.sql
+]
+_CHANGE_LOG_FIELDS: list[str | tuple[str, str]] = [
+    "observed_at",
+    "exchange",
+    "source_id",
+    *(field for field in _CHANGE_FIELDS if field[0] != "observed_at"),
+    ("change_id", _COLUMNS["change_id"] + " Click for this change alone."),
+    "revision_id",
+]
 
 _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] = {
     "sources": (
@@ -206,6 +237,8 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
             "section",
             "locale",
             "extra",
+            "deprecated",
+            "replaces",
             (
                 "ordinal",
                 "Which copy of an identical row this is, when a page repeats a row (0 for the first).",
@@ -231,18 +264,7 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
             "change_id",
             "source_id",
             "revision_id",
-            "observed_at",
-            "kind",
-            "severity",
-            "trivial",
-            "similarity",
-            "code",
-            "new_code",
-            "locale",
-            "section",
-            "old_section",
-            "old_message",
-            "new_message",
+            *_CHANGE_FIELDS,
         ],
         {"sort_desc": "observed_at", "facets": ["source_id", "kind", "severity", "locale"]},
     ),
@@ -257,30 +279,16 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
             "message",
             "category",
             "extra",
+            "deprecated",
+            "replaces",
             ("since", "When this version of the entry appeared (UTC)."),
         ],
         {"facets": ["exchange", "source_id", "locale", "category"]},
     ),
     "change_log": (
-        "Every change, newest first: codes added, removed, reworded, moved or renumbered.",
-        [
-            "observed_at",
-            "exchange",
-            "source_id",
-            "kind",
-            "severity",
-            "code",
-            "new_code",
-            "locale",
-            "section",
-            "old_section",
-            "old_message",
-            "new_message",
-            "trivial",
-            "similarity",
-            ("change_id", _COLUMNS["change_id"] + " Click for this change alone."),
-            "revision_id",
-        ],
+        "Every change, newest first: codes added, removed, reworded, moved, renumbered, "
+        "deprecated or restored, headings renamed, details changed.",
+        _CHANGE_LOG_FIELDS,
         {
             "title": "Change log",
             "sort_desc": "observed_at",
@@ -432,6 +440,17 @@ _TABLES: dict[str, tuple[str, Sequence[str | tuple[str, str]], dict[str, Any]]] 
         ],
         {"sort_desc": "attempted_at", "facets": ["channel", "kind", "ok"]},
     ),
+    "delivery_parts": (
+        "Messages of a delivery in progress that their channel already accepted, so a delivery "
+        "cut short (a crash, a kill) resends only the rest. Emptied when the delivery completes.",
+        [
+            ("channel", "The route."),
+            ("delivery_id", "The delivery (also X-Errata-Delivery and the email's Message-ID)."),
+            ("part", "Which message of the delivery, from 0 (Slack splits long reports)."),
+            ("sent_at", "When the channel accepted it (UTC)."),
+        ],
+        {"sort_desc": "sent_at", "facets": ["channel"]},
+    ),
 }
 
 
@@ -463,9 +482,19 @@ def _moment(param: str, default: str) -> str:
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-_CHANGE_COLUMNS = """c.observed_at, s.exchange, c.source_id, c.kind, c.severity, c.code, c.new_code,
-       c.locale, c.section, c.old_section, c.old_message, c.new_message, c.trivial,
-       c.similarity, c.change_id"""
+_CHANGE_COLUMNS = ", ".join(
+    [
+        "c.observed_at",
+        "s.exchange",
+        "c.source_id",
+        *(f"c.{c.name}" for c in CHANGE_COLUMNS if c.sql and c.name != "observed_at"),
+        "c.change_id",
+    ]
+)
+# A stored change as the JSON ``Change.from_dict`` reads, for the feed's text functions.
+_CHANGE_JSON = (
+    "json_object(" + ", ".join(f"'{c.name}', {c.name}" for c in CHANGE_COLUMNS if c.sql) + ")"
+)
 
 _RECENT_CHANGES = f"""
 SELECT {_CHANGE_COLUMNS}
@@ -585,13 +614,11 @@ WITH picked AS (
     LIMIT {FEED_SIZE}
 )
 SELECT errata_atom_id(change_id, observed_at, nth) AS atom_id,
-       errata_xml_text(exchange || ' ' || source_id || ': ' || kind || ' ' || code
-                       || coalesce(' → ' || new_code, '') || ' (' || severity || ')') AS atom_title,
+       errata_xml_text(exchange || ' ' || source_id || ': ' || kind || ' '
+                       || errata_change_subject({_CHANGE_JSON}) || ' (' || severity || ')')
+           AS atom_title,
        observed_at AS atom_updated,
-       errata_xml_text(coalesce('Section: ' || nullif(section, '') || char(10), '') || CASE
-           WHEN kind = 'reworded' THEN 'Before: ' || coalesce(old_message, '') || char(10)
-                                       || 'After: ' || coalesce(new_message, '')
-           ELSE coalesce(new_message, old_message, '') END) AS atom_content,
+       errata_xml_text(errata_change_words({_CHANGE_JSON})) AS atom_content,
        page_url AS atom_link,
        'errata' AS atom_author_name,
        id AS change_row

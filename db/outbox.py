@@ -4,8 +4,11 @@ A channel starts owing from the moment it is first configured (``since``),
 so adding Slack to an old database does not replay years of history. A
 change is owed until a delivery row says it was sent; rows are written only
 after the channel accepted the message, in the same transaction as the
-attempt's log row. A crash between sending and recording can repeat one
-message; nothing can be lost.
+attempt's log row. Each message of a delivery is also marked sent the moment
+its channel accepts it (``mark_part``), so a delivery cut short (a crash, a
+kill) resends only what was not accepted when the same delivery is retried.
+Only a crash in the instant between a channel's acceptance and that mark can
+repeat a message; nothing can be lost: delivery is at least once.
 """
 
 from __future__ import annotations
@@ -72,8 +75,9 @@ class Outbox:
         *,
         error: str | None = None,
         digest: bool = False,
+        delivery_id: str = "",
     ) -> None:
-        """Log one attempt; if it succeeded, mark what it carried as sent."""
+        """Log one attempt; if it succeeded, mark what it carried as sent (and forget its parts)."""
         alert_ids = list(alert_ids)
         with self.store.transaction():
             self.db.table("delivery_attempts").insert(
@@ -88,9 +92,30 @@ class Outbox:
                 + [{"channel": name, "alert_id": a, "sent_at": at} for a in alert_ids],
                 ignore=True,
             )  # fmt: skip
+            self.db.execute(
+                "DELETE FROM delivery_parts WHERE channel = ? AND delivery_id = ?",
+                [name, delivery_id],
+            )
             sets = "last_sent_at = ?" + (", last_digest_at = ?" if digest else "")
             self.db.execute(
                 f"UPDATE channels SET {sets} WHERE name = ?", [at, *([at] if digest else []), name]
+            )
+
+    def sent_parts(self, name: str, delivery_id: str) -> set[int]:
+        """The messages of this delivery its channel already accepted."""
+        rows = self.db.execute(
+            "SELECT part FROM delivery_parts WHERE channel = ? AND delivery_id = ?",
+            [name, delivery_id],
+        )
+        return {int(part) for (part,) in rows}
+
+    def mark_part(self, name: str, delivery_id: str, part: int, at: str) -> None:
+        """Committed at once: the channel accepted this message of the delivery."""
+        with self.store.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO delivery_parts (channel, delivery_id, part, sent_at) "
+                "VALUES (?, ?, ?, ?)",
+                [name, delivery_id, part, at],
             )
 
     def close_digest(self, name: str, at: str) -> None:

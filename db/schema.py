@@ -13,6 +13,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from errata.differ import COLUMNS as CHANGE_COLUMNS
+
 migrations = Migrations("errata")
 
 
@@ -79,6 +81,61 @@ def m006_gap_reports(db: Database) -> None:
 
 
 @migrations()
+def m007_change_kinds(db: Database) -> None:
+    """Struck-through codes and what a struck code was renumbered from, on every entry version;
+    the change columns the newer kinds carry (section renames, detail changes)."""
+    db.execute("ALTER TABLE entry_versions ADD COLUMN deprecated INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE entry_versions ADD COLUMN replaces TEXT NOT NULL DEFAULT ''")
+    add_change_columns(db)
+    for statement in _KIND_VIEWS:
+        db.execute(statement)
+
+
+def add_change_columns(db: Database) -> None:
+    """Add every ``Change`` field the changes table lacks, and rebuild ``change_log`` with them.
+
+    Idempotent and derived from ``differ.change.COLUMNS``: a migration that
+    follows a new change field calls it again, and nothing else needs editing.
+    """
+    present = {column.name for column in db.table("changes").columns}
+    for column in CHANGE_COLUMNS:
+        if column.sql and column.name not in present:
+            db.execute(f"ALTER TABLE changes ADD COLUMN {column.name} {_nullable(column.sql)}")
+    db.execute("DROP VIEW IF EXISTS change_log")
+    db.execute(change_log_view())
+
+
+def change_log_view() -> str:
+    """Every change newest first, with the exchange: the contract's fields, then the additions."""
+    stored = [column.name for column in CHANGE_COLUMNS if column.sql]
+    picked = ", ".join(f"c.{name}" for name in stored if name != "observed_at")
+    return (
+        "CREATE VIEW change_log AS\n"
+        f"SELECT c.observed_at, s.exchange, c.source_id, {picked}, c.change_id, c.revision_id\n"
+        "FROM changes c JOIN sources s ON s.id = c.source_id\n"
+        "ORDER BY c.observed_at DESC, c.id DESC"
+    )
+
+
+def _nullable(sql: str) -> str:
+    """A column added to a table with rows cannot be NOT NULL without a default."""
+    return sql.replace(" NOT NULL", "")
+
+
+_KIND_VIEWS = [
+    "DROP VIEW current_entries",
+    """
+    CREATE VIEW current_entries AS
+    SELECT v.source_id, s.exchange, v.locale, v.section, v.code, v.message, c.category, v.extra,
+           v.deprecated, v.replaces, v.valid_from AS since
+    FROM entry_versions v JOIN sources s ON s.id = v.source_id
+    LEFT JOIN entry_categories c ON c.version_id = v.id
+    WHERE v.valid_to_revision IS NULL
+    ORDER BY v.source_id, v.position, v.id""",
+]
+
+
+@migrations()
 def m008_fetch_strategy(db: Database) -> None:
     """Which fetch strategy produced each body: http, markdown (the .md rendition) or browser.
 
@@ -93,6 +150,27 @@ def m009_reading_views(db: Database) -> None:
     """Series for the charts: codes documented per exchange over time, changes per week by kind."""
     for statement in _READING:
         db.execute(statement)
+
+
+@migrations()
+def m011_ops(db: Database) -> None:
+    """Each message of a delivery marked sent the moment its channel accepts it.
+
+    A Slack report can take several messages; killed after the first, the next
+    run resends only the rest (same delivery id, same parts). A delivery's
+    parts are dropped once the whole delivery is recorded. Independent of
+    every other migration, so it applies in any order with them.
+    """
+    db.execute(
+        """
+        CREATE TABLE IF NOT EXISTS delivery_parts (
+            channel TEXT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (channel, delivery_id, part)
+        )"""
+    )
 
 
 # A week is named by its Monday: '-6 days' then 'weekday 1' is the Monday on or

@@ -25,31 +25,20 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from errata.db.schema import migrations
+from errata.differ import COLUMNS as CHANGE_COLUMNS
 from errata.errors import StoreError
 from errata.parsers import Entry
 
-_ENTRY_COLUMNS = "code, message, section, locale, extra"
-# The change log's rows as contract change objects; callers add WHERE and ORDER BY.
+_ENTRY_COLUMNS = "code, message, section, locale, extra, deprecated, replaces"
+# The Change fields the changes table stores (source and exchange come from sources).
+_STORED = [column.name for column in CHANGE_COLUMNS if column.sql]
+# The change log's rows as change objects; callers add WHERE and ORDER BY.
 CHANGE_SELECT = (
-    "SELECT c.source_id AS source, s.exchange, c.observed_at, c.kind, c.severity, c.trivial, "
-    "c.similarity, c.code, c.new_code, c.locale, c.section, c.old_section, c.old_message, "
-    "c.new_message FROM changes c JOIN sources s ON s.id = c.source_id"
+    "SELECT c.source_id AS source, s.exchange, "
+    + ", ".join(f"c.{name}" for name in _STORED)
+    + " FROM changes c JOIN sources s ON s.id = c.source_id"
 )
-_CHANGE_COLUMNS = [
-    "change_id",
-    "observed_at",
-    "kind",
-    "severity",
-    "trivial",
-    "similarity",
-    "code",
-    "new_code",
-    "locale",
-    "section",
-    "old_section",
-    "old_message",
-    "new_message",
-]
+_CHANGE_COLUMNS = ["change_id", *_STORED]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +90,23 @@ class Revision:
 
 
 def digest(entries: Iterable[Entry]) -> str:
-    """Identity of a revision's content, independent of row order."""
+    """Identity of a revision's content, independent of row order.
+
+    A struck-through code (``deprecated``) and the code a cell strikes beside
+    it (``replaces``) count, so a code becoming struck is a new revision; they
+    are added only when set, so every other revision keeps the digest it had.
+    """
     rows = sorted(
-        "\x1f".join((e.locale, e.section, e.code, e.message, extra_json(e.extra))) for e in entries
+        "\x1f".join((e.locale, e.section, e.code, e.message, extra_json(e.extra), *_marks(e)))
+        for e in entries
     )
     return hashlib.sha256("\x1e".join(rows).encode()).hexdigest()
+
+
+def _marks(entry: Entry) -> tuple[str, ...]:
+    if not entry.deprecated and not entry.replaces:
+        return ()
+    return ("deprecated" if entry.deprecated else "", entry.replaces)
 
 
 def _pk(table: Table) -> int:
@@ -135,6 +136,18 @@ def _extra(stored: str) -> dict[str, str]:
     return {} if stored == "{}" else dict(json.loads(stored))
 
 
+def open_problem(error: sqlite3.DatabaseError) -> str:
+    """What a person should read when SQLite cannot open (or migrate) a database file."""
+    text = str(error)
+    if "not a database" in text or "malformed" in text:
+        return f"not an errata database, or a corrupt one ({text})"
+    if "readonly" in text or "read-only" in text:
+        return f"the database cannot be written: a read-only file or mount ({text})"
+    if "unable to open" in text:
+        return f"cannot open the database: its folder is missing or not writable ({text})"
+    return f"cannot open the database ({text})"
+
+
 class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -142,17 +155,32 @@ class Store:
 
     @classmethod
     def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
-        """Open (creating if needed) and migrate; WAL so readers never wait for the writer."""
+        """Open (creating if needed) and migrate; WAL so readers never wait for the writer.
+
+        A file that is no database, a corrupt one, a missing folder or a
+        read-only mount is a ``StoreError``: one line naming the file, exit 2.
+        """
+        try:
+            return cls._connect(path, timeout)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: {open_problem(error)}") from None
+
+    @classmethod
+    def _connect(cls, path: str | Path, timeout: float) -> Store:
         conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        # No sqlite-utils plugins: they would change errata's connection, and finding them
-        # scans every installed package's metadata on each start (~20 ms of a read command).
-        store = cls(Database(conn, execute_plugins=False))
-        if migrations.pending(store.db):
-            with store.transaction():
-                migrations.apply(store.db)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            # No sqlite-utils plugins: they would change errata's connection, and finding them
+            # scans every installed package's metadata on each start (~20 ms of a read command).
+            store = cls(Database(conn, execute_plugins=False))
+            if migrations.pending(store.db):
+                with store.transaction():
+                    migrations.apply(store.db)
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -209,7 +237,10 @@ class Store:
         return [row["id"] for row in self.db.query("SELECT id FROM sources ORDER BY id")]
 
     def start_run(self, started_at: str) -> int:
+        """A new run. A run still ``running`` was killed (runs hold the write lock, so none
+        is alive now): it is marked ``interrupted`` instead of running forever."""
         with self.transaction():
+            self.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             return _pk(self.db.table("runs").insert({"started_at": started_at}))
 
     def finish_run(
@@ -302,6 +333,7 @@ class Store:
             "last_error_kind": error[1] if error else None,
             "last_error": error[2] if error else None,
             "revision_status": latest.status if latest else None,
+            "revision_reason": latest.reason if latest and latest.status == "suspect" else None,
             "entries": self.count_current(source_id),
         }
 
@@ -422,9 +454,17 @@ class Store:
         ).fetchall()
         current = {tuple(row[1:]): row[0] for row in open_rows}
         wanted: dict[tuple[Any, ...], int] = {}
-        seen: Counter[tuple[str, ...]] = Counter()
+        seen: Counter[tuple[str | int, ...]] = Counter()
         for position, entry in enumerate(entries):
-            key = (entry.code, entry.message, entry.section, entry.locale, extra_json(entry.extra))
+            key = (
+                entry.code,
+                entry.message,
+                entry.section,
+                entry.locale,
+                extra_json(entry.extra),
+                int(entry.deprecated),
+                entry.replaces,
+            )
             wanted[(*key, seen[key])] = position
             seen[key] += 1
         closing = [
@@ -434,8 +474,8 @@ class Store:
             "UPDATE entry_versions SET valid_to_revision = ?, valid_to = ? WHERE id = ?", closing
         )
         self.db.conn.executemany(
-            "INSERT INTO entry_versions (source_id, code, message, section, locale, extra, ordinal, "
-            "position, valid_from_revision, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO entry_versions (source_id, {_ENTRY_COLUMNS}, ordinal, "
+            "position, valid_from_revision, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (source_id, *key, position, revision_id, observed_at)
                 for key, position in wanted.items()
@@ -466,8 +506,8 @@ class Store:
             params,
         )
         return [
-            Entry(code, message, section, locale, _extra(extra))
-            for code, message, section, locale, extra in rows
+            Entry(code, message, section, locale, _extra(extra), bool(deprecated), replaces)
+            for code, message, section, locale, extra, deprecated, replaces in rows
         ]
 
     def history(self, source_id: str, code: str) -> list[dict[str, Any]]:
@@ -476,7 +516,7 @@ class Store:
             "WHERE source_id = ? AND code = ? ORDER BY valid_from, position, id",
             [source_id, code],
         )
-        return [{**row, "extra": _extra(row["extra"])} for row in rows]
+        return [_version(row) for row in rows]
 
     def changes(
         self, *, source: str | None = None, since: str | None = None, until: str | None = None
@@ -497,3 +537,18 @@ class Store:
             {**row, "trivial": None if row["trivial"] is None else bool(row["trivial"])}
             for row in rows
         ]
+
+
+def _version(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry version as ``errata history`` shows it: the entry's JSON shape (``deprecated``
+    and ``replaces`` only when set), then its times."""
+    entry = Entry(
+        row["code"],
+        row["message"],
+        row["section"],
+        row["locale"],
+        _extra(row["extra"]),
+        bool(row["deprecated"]),
+        row["replaces"],
+    )
+    return {**entry.to_dict(), "valid_from": row["valid_from"], "valid_to": row["valid_to"]}

@@ -39,6 +39,12 @@ def to_datetime(stored: str) -> datetime:
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION = timedelta(days=36525)  # a century: longer is a typo, and overflows dates
+
+
+def is_duration(text: str) -> bool:
+    """Whether ``text`` is shaped like a duration (``36h``), whatever its size."""
+    return _DURATION.match(text.lower()) is not None
 
 
 def parse_duration(text: str) -> timedelta:
@@ -46,4 +52,7 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.lower())
     if not match:
         raise ValueError(f"not a duration like 36h, 7d or 90m: {text!r}")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueError(f"{text!r} is longer than {MAX_DURATION.days} days")
+    return timedelta(seconds=seconds)

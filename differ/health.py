@@ -17,6 +17,11 @@ def suspicion(
     A page that suddenly has no entries, or loses more than ``max_removed`` of
     the codes it had, is far more often a broken page or parser than a real
     change; the revision is kept, but applied only when a person accepts it.
+
+    Codes are counted by (locale, code), wherever they stand: codes that went
+    with a renamed heading, or that stay on the page struck through
+    (deprecated), are not lost; nor is a code the page renumbered by striking
+    it beside its successor (``~~50010~~ 50210``: 50210 ``replaces`` 50010).
     """
     if not new:
         return "the page has no entries"
@@ -24,6 +29,7 @@ def suspicion(
         return None
     before = {(e.locale, e.code) for e in old}
     after = {(e.locale, e.code) for e in new}
+    after |= {(e.locale, e.replaces) for e in new if e.replaces}
     lost = len(before - after)
     if lost > max_removed * len(before):
         return f"{lost} of {len(before)} codes would be removed (more than {max_removed:.0%})"

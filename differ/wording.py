@@ -1,7 +1,8 @@
 """How alike two messages are, and whether a rewording is cosmetic.
 
 A rewording is *trivial* when only case, whitespace, punctuation, quote style,
-the spelling of a placeholder (``{0}`` → ``{param0}``, ``%s`` → ``{0}``) or a
+the spelling of a placeholder (``{0}`` → ``{param0}``, ``%s`` → ``{0}``), the
+hyphenation of a word (``sub-account`` → ``subaccount`` or ``sub account``) or a
 stray letter changed: an SDK's error mapping does not care. Adding or removing
 a placeholder is never trivial, nor is any change of a digit ("VIP5" → "VIP6"),
 nor a substituted letter ("enable" → "unable").
@@ -21,6 +22,7 @@ _PLACEHOLDER = re.compile(
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
 )
+_HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")  # between letters only
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _STRAY_WORD_LENGTH = (
     6  # shorter words change meaning with one letter ("can"/"cant", "lose"/"loose")
@@ -34,6 +36,12 @@ def normalise(message: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.replace("\x00", "PLACEHOLDER")).casefold().split())
 
 
+def wording_key(message: str) -> str:
+    """What two messages share when they differ at most trivially: ``normalise`` without spaces,
+    so ``sub-account``, ``sub account`` and ``subaccount`` are one key."""
+    return normalise(message).replace(" ", "")
+
+
 def similarity(old: str, new: str) -> float:
     """0 (unrelated) to 1 (identical), rounded for stable output."""
     if old == new:
@@ -43,7 +51,14 @@ def similarity(old: str, new: str) -> float:
 
 def is_trivial(old: str, new: str) -> bool:
     a, b = normalise(old), normalise(new)
-    return a == b or _stray_letter(a.split(" "), b.split(" "))
+    return a == b or _rehyphenated(old, new, a, b) or _stray_letter(a.split(" "), b.split(" "))
+
+
+def _rehyphenated(old: str, new: str, old_words: str, new_words: str) -> bool:
+    """Only the hyphens inside words were added or dropped (``sub-account`` → ``subaccount``)."""
+    if old_words.replace(" ", "") != new_words.replace(" ", ""):
+        return False  # the letters differ, whatever the hyphens
+    return normalise(_HYPHEN.sub("", old)) == normalise(_HYPHEN.sub("", new))
 
 
 def _stray_letter(old: list[str], new: list[str]) -> bool:

@@ -11,7 +11,8 @@ import uuid
 from xml.etree import ElementTree as ET
 
 from errata.differ import Change
-from errata.reports.model import Report, message_of, newest_first
+from errata.differ.describe import in_words, subject
+from errata.reports.model import Report, newest_first
 from errata.reports.registry import renderer
 from errata.reports.text import plain
 
@@ -43,11 +44,11 @@ def render_atom(report: Report) -> str:
 
 def _entry(feed: ET.Element, change: Change, report: Report) -> None:
     entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-    code = change.code + (f" → {change.new_code}" if change.new_code else "")
+    about = subject(change)
     _text(
         entry,
         "title",
-        plain(f"{change.exchange} {change.source}: {change.kind} {code} ({change.severity})"),
+        plain(f"{change.exchange} {change.source}: {change.kind} {about} ({change.severity})"),
     )
     _text(entry, "id", entry_id(change))
     _text(entry, "updated", change.observed_at or EPOCH)
@@ -56,15 +57,8 @@ def _entry(feed: ET.Element, change: Change, report: Report) -> None:
             entry, f"{{{ATOM}}}link", {"href": link.url, "title": link.label, "rel": "alternate"}
         )
     ET.SubElement(entry, f"{{{ATOM}}}category", {"term": change.severity})
-    _text(entry, "content", _content(change)).set("type", "text")
-
-
-def _content(change: Change) -> str:
-    where = f"Section: {change.section}\n" if change.section else ""
-    if change.kind == "reworded":
-        return plain(f"{where}Before: {change.old_message}\nAfter: {change.new_message}")
-    message = message_of(change)
-    return plain(f"{where}{message or ''}")
+    # the same words as the Datasette feed's (db.metadata): differ.describe matches on the kind
+    _text(entry, "content", plain(in_words(change))).set("type", "text")
 
 
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:

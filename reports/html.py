@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import assert_never
 
-from errata.differ import Change
+from errata.differ import Change, spec
+from errata.differ.describe import codes
 from errata.differ.worddiff import word_diff
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
@@ -61,37 +63,65 @@ def render_html(report: Report) -> str:
 
 
 def _item(change: Change, report: Report) -> str:
-    badge = (
-        f'<span style="color:#fff;background:{COLORS[change.severity]};border-radius:4px;'
-        f'padding:0 5px;font-size:12px">{change.severity}</span>'
-    )
-    code = f'<code style="{_CODE}">{escape(change.code)}</code>'
-    if change.new_code:
-        code += f' → <code style="{_CODE}">{escape(change.new_code)}</code>'
-    where = location(change)
-    head = f"{badge} <b>{change.kind}</b> {code}"
-    if where:
-        head += f' <span style="{_MUTED}">{_text(where)}</span>'
-    if change.locale != "en":
-        head += f' <span style="{_MUTED}">[{escape(change.locale)}]</span>'
-    if category := report.category_of(change):
-        head += f' <span style="{_MUTED}">{escape(category)}</span>'
-    if change.kind == "reworded":
-        detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
-        old, new = _marked(change.old_message or "", change.new_message or "")
-        body = (
-            f' <span style="{_MUTED}">{detail}</span>'
-            f'<div style="margin:2px 0">before: {old}</div><div style="margin:2px 0">after: {new}</div>'
-        )
-    else:
-        message = message_of(change)
-        body = f'<div style="margin:2px 0">{_text(message) if message else "<i>(no message)</i>"}</div>'
+    head = _head(change, report)
+    kind = change.kind
+    match kind:
+        case "reworded":
+            detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
+            body = f' <span style="{_MUTED}">{detail}</span>' + _before_after(
+                change.old_message or "", change.new_message or ""
+            )
+        case "detail_changed":
+            body = f' <span style="{_MUTED}">{escape(change.column or "")}</span>' + _before_after(
+                change.old_detail or "", change.new_detail or ""
+            )
+        case "section_renamed":
+            body = f'<div style="margin:2px 0">{codes(change.count)} moved with the heading</div>'
+        case "deprecated":
+            body = f' <span style="{_MUTED}">struck through</span>{_message(change)}'
+        case "added" | "removed" | "moved" | "renumbered" | "restored":
+            body = _message(change)
+        case _:
+            assert_never(kind)
     links = " · ".join(
         f'<a href="{escape(link.url, quote=True)}" style="color:#0969da">{escape(link.label)}</a>'
         for link in report.links_for(change)
     )
     tail = f'<div style="{_MUTED}">{links}</div>' if links else ""
     return f'<li style="margin:6px 0">{head}{body}{tail}</li>'
+
+
+def _head(change: Change, report: Report) -> str:
+    badge = (
+        f'<span style="color:#fff;background:{COLORS[change.severity]};border-radius:4px;'
+        f'padding:0 5px;font-size:12px">{change.severity}</span>'
+    )
+    head = f"{badge} <b>{change.kind}</b>"
+    if spec(change.kind).names_code:
+        head += f' <code style="{_CODE}">{escape(change.code)}</code>'
+    if change.new_code:
+        head += f' → <code style="{_CODE}">{escape(change.new_code)}</code>'
+    where = location(change)
+    if where:
+        head += f' <span style="{_MUTED}">{_text(where)}</span>'
+    if change.locale != "en":
+        head += f' <span style="{_MUTED}">[{escape(change.locale)}]</span>'
+    if category := report.category_of(change):
+        head += f' <span style="{_MUTED}">{escape(category)}</span>'
+    return head
+
+
+def _before_after(old: str, new: str) -> str:
+    before, after = _marked(old, new)
+    return (
+        f'<div style="margin:2px 0">before: {before}</div>'
+        f'<div style="margin:2px 0">after: {after}</div>'
+    )
+
+
+def _message(change: Change) -> str:
+    message = message_of(change)
+    return f'<div style="margin:2px 0">{_text(message) if message else "<i>(no message)</i>"}</div>'
 
 
 def _marked(old: str, new: str) -> tuple[str, str]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import assert_never
 
-from errata.differ import Change
+from errata.differ import Change, spec
+from errata.differ.describe import codes
 from errata.differ.worddiff import word_diff
 from errata.reports.escape import markdown_code, markdown_text
-from errata.reports.model import Problem, Report, by_time, grouped, location
+from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
 ICONS = {"high": "🔴", "medium": "🟠", "low": "⚪"}
@@ -40,7 +42,31 @@ def _notes(title: str, icon: str, notes: Sequence[Problem], glue: str) -> list[s
 
 
 def _line(change: Change, report: Report) -> str:
-    head = f"- {ICONS[change.severity]} **{change.kind}** {markdown_code(change.code)}"
+    head = _head(change, report)
+    kind = change.kind
+    match kind:
+        case "reworded":
+            detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
+            old, new = _marked(change.old_message or "", change.new_message or "")
+            return f"{head} · {detail}\n  - before: {old}\n  - after: {new}"
+        case "detail_changed":
+            old, new = _marked(change.old_detail or "", change.new_detail or "")
+            column = markdown_text(change.column or "")
+            return f"{head} · {column}\n  - before: {old}\n  - after: {new}"
+        case "section_renamed":
+            return f"{head}\n  {codes(change.count)} moved with the heading"
+        case "deprecated":
+            return f"{head} · struck through\n  {_message(change)}"
+        case "added" | "removed" | "moved" | "renumbered" | "restored":
+            return f"{head}\n  {_message(change)}"
+        case _:
+            assert_never(kind)
+
+
+def _head(change: Change, report: Report) -> str:
+    head = f"- {ICONS[change.severity]} **{change.kind}**"
+    if spec(change.kind).names_code:
+        head += f" {markdown_code(change.code)}"
     if change.new_code:
         head += f" → {markdown_code(change.new_code)}"
     where = location(change)
@@ -53,12 +79,12 @@ def _line(change: Change, report: Report) -> str:
     links = " ".join(f"[{link.label}](<{link.url}>)" for link in report.links_for(change))
     if links:
         head += f" · {links}"
-    if change.kind == "reworded":
-        detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
-        old, new = _marked(change.old_message or "", change.new_message or "")
-        return f"{head} · {detail}\n  - before: {old}\n  - after: {new}"
-    message = change.new_message if change.new_message is not None else change.old_message
-    return f"{head}\n  {markdown_text(message) if message else '*(no message)*'}"
+    return head
+
+
+def _message(change: Change) -> str:
+    message = message_of(change)
+    return markdown_text(message) if message else "*(no message)*"
 
 
 def _marked(old: str, new: str) -> tuple[str, str]:

@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from errata.differ import Change
+from errata.differ import Change, spec
+from errata.differ.describe import heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,10 @@ class Report:
     categories: Callable[[Change], str] | None = None  # the SDK category of a change's code
 
     def category_of(self, change: Change) -> str | None:
-        return self.categories(change) if self.categories else None
+        """The SDK category of the change's code; None for a change about a heading."""
+        if not self.categories or not spec(change.kind).names_code:
+            return None
+        return self.categories(change)
 
     def links_for(self, change: Change) -> Sequence[Link]:
         return self.links(change) if self.links else ()
@@ -60,9 +64,10 @@ class Report:
 
 
 def location(change: Change, arrow: str = "→") -> str:
-    """Where a change happened: its section, or ``old → new`` for a move."""
-    if change.old_section and change.old_section != change.section:
-        return f"{change.old_section} {arrow} {change.section}"
+    """Where a change happened: its section, or ``old → new`` for a move or a renamed heading
+    (the top of a page, an empty path, named as such)."""
+    if change.old_section is not None and change.old_section != change.section:
+        return f"{heading(change.old_section)} {arrow} {heading(change.section)}"
     return change.section or ""
 
 

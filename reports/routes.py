@@ -22,7 +22,7 @@ class Route:
     exchanges: tuple[str, ...] = ()  # empty: every exchange
     mode: str = "immediate"
     digest: str = "daily"
-    health: bool = False  # also receives health alerts (failing sources, suspect revisions)
+    health: bool = True  # health alerts and problems (failing sources, held revisions); opt out
     heartbeat: bool = False  # send even when nothing changed
     retries: int = 3  # extra attempts within one run, with exponential backoff
     backoff: float = 2.0  # seconds before the first extra attempt
@@ -32,6 +32,10 @@ class Route:
         return change.rank() >= severity_rank(self.min_severity) and self.covers(
             change.source or "", change.exchange or ""
         )
+
+    def hears_of(self, source: str, exchange: str) -> bool:
+        """Whether this route is told about a source's trouble (unless it opted out with health = false)."""
+        return self.health and self.covers(source, exchange)
 
     def covers(self, source: str, exchange: str) -> bool:
         return (not self.sources or source in self.sources) and (

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, assert_never
 
-from errata.differ import Change
+from errata.differ import Change, spec
+from errata.differ.describe import codes
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
@@ -92,7 +93,34 @@ def _note_blocks(report: Report) -> Iterator[Block]:
 
 
 def _line(change: Change, report: Report) -> str:
-    head = f"{ICONS[change.severity]} *{change.kind}* {code(change.code, 80)}"
+    head = _head(change, report)
+    kind = change.kind
+    match kind:
+        case "reworded":
+            detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
+            old, new = code(change.old_message or ""), code(change.new_message or "")
+            text = f"{head} · {detail}\n>{old} → {new}"
+        case "detail_changed":
+            old, new = code(change.old_detail or ""), code(change.new_detail or "")
+            text = f"{head} · {literal(change.column or '')}\n>{old} → {new}"
+        case "section_renamed":
+            text = f"{head}\n>{codes(change.count)} moved with the heading"
+        case "deprecated":
+            text = f"{head} · struck through\n>{_message(change)}"
+        case "added" | "removed" | "moved" | "renumbered" | "restored":
+            text = f"{head}\n>{_message(change)}"
+        case _:
+            assert_never(kind)
+    links = " · ".join(
+        f"<{escape(link.url)}|{escape(link.label)}>" for link in report.links_for(change)
+    )
+    return f"{text}\n{links}" if links else text
+
+
+def _head(change: Change, report: Report) -> str:
+    head = f"{ICONS[change.severity]} *{change.kind}*"
+    if spec(change.kind).names_code:
+        head += f" {code(change.code, 80)}"
     if change.new_code:
         head += f" → {code(change.new_code, 80)}"
     where = location(change)
@@ -102,16 +130,12 @@ def _line(change: Change, report: Report) -> str:
         head += f" · {literal(change.locale)}"
     if category := report.category_of(change):
         head += f" · _{literal(category)}_"
-    if change.kind == "reworded":
-        detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
-        text = f"{head} · {detail}\n>{code(change.old_message or '')} → {code(change.new_message or '')}"
-    else:
-        message = message_of(change)
-        text = f"{head}\n>{code(message) if message else '_(no message)_'}"
-    links = " · ".join(
-        f"<{escape(link.url)}|{escape(link.label)}>" for link in report.links_for(change)
-    )
-    return f"{text}\n{links}" if links else text
+    return head
+
+
+def _message(change: Change) -> str:
+    message = message_of(change)
+    return code(message) if message else "_(no message)_"
 
 
 def _sections(lines: Sequence[str]) -> Iterator[Block]:

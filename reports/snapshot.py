@@ -62,13 +62,25 @@ def _table(rows: Sequence[Entry]) -> list[str]:
     header = ["Code", "Message", *extras]
     lines = [_row(header), "|" + "|".join("---" for _ in header) + "|"]
     lines += [
-        _row([row.code, row.message, *(row.extra.get(k, "") for k in extras)]) for row in rows
+        _row([row.message, *(row.extra.get(k, "") for k in extras)], _code(row)) for row in rows
     ]
     return lines
 
 
-def _row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
+def _code(entry: Entry) -> str:
+    """The code cell as the page marks it: struck through when retired (``~~31001~~``), after
+    the struck code it renumbers (``~~50010~~ 50210``)."""
+    code = _cell(entry.code)
+    if entry.deprecated:
+        code = f"~~{code}~~"
+    if entry.replaces:
+        code = f"~~{_cell(entry.replaces)}~~ {code}"
+    return code
+
+
+def _row(cells: Sequence[str], first: str | None = None) -> str:
+    texts = [_cell(cell) for cell in cells]
+    return "| " + " | ".join(texts if first is None else [first, *texts]) + " |"
 
 
 def _cell(text: str) -> str:

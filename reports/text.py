@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import assert_never
 
-from errata.differ import Change
+from errata.differ import Change, spec
+from errata.differ.describe import codes
 from errata.reports.model import Problem, Report, by_time, grouped, location, message_of
 from errata.reports.registry import renderer
 
@@ -22,6 +24,11 @@ def plain(text: str, indent: str = "") -> str:
     """Untrusted text as inert lines: control characters shown as spaces, lines kept indented."""
     lines = _CONTROL.sub(" ", text.replace("\r\n", "\n")).split("\n")
     return f"\n{indent}".join(lines)
+
+
+def flat(text: str) -> str:
+    """Untrusted text on one line (a heading or column name inside a change's head line)."""
+    return plain(" ".join(text.split()))
 
 
 @renderer("text")
@@ -43,25 +50,52 @@ def render_text(report: Report) -> str:
 
 
 def _change(change: Change, report: Report) -> list[str]:
-    code = change.code + (f" -> {change.new_code}" if change.new_code else "")
-    where = location(change, "->")
-    head = f"    {MARKS[change.severity]} {change.kind} {plain(code)}"
-    head += f" ({plain(where)})" if where else ""
-    head += f" [{change.locale}]" if change.locale != "en" else ""
-    head += f" <{category}>" if (category := report.category_of(change)) else ""
+    head = _head(change, report)
     pad = " " * 10
-    if change.kind == "reworded":
-        detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
-        lines = [
-            f"{head} {detail}",
-            f"{pad}before: {plain(change.old_message or '', pad + '        ')}",
-            f"{pad}after:  {plain(change.new_message or '', pad + '        ')}",
-        ]
-    else:
-        message = message_of(change)
-        lines = [head, f"{pad}{plain(message, pad) if message else '(no message)'}"]
+    kind = change.kind
+    match kind:
+        case "reworded":
+            detail = "trivial" if change.trivial else f"similarity {change.similarity:.2f}"
+            lines = [f"{head} {detail}", *_before_after(change.old_message, change.new_message)]
+        case "detail_changed":
+            lines = [
+                f"{head} {flat(change.column or '')}",
+                *_before_after(change.old_detail, change.new_detail),
+            ]
+        case "section_renamed":
+            lines = [head, f"{pad}{codes(change.count)} moved with the heading"]
+        case "deprecated":
+            lines = [f"{head} struck through", f"{pad}{_message(change)}"]
+        case "added" | "removed" | "moved" | "renumbered" | "restored":
+            lines = [head, f"{pad}{_message(change)}"]
+        case _:
+            assert_never(kind)
     lines += [f"{pad}{link.label}: {link.url}" for link in report.links_for(change)]
     return lines
+
+
+def _head(change: Change, report: Report) -> str:
+    code = change.code + (f" -> {change.new_code}" if change.new_code else "")
+    where = location(change, "->")
+    head = f"    {MARKS[change.severity]} {change.kind}"
+    head += f" {flat(code)}" if spec(change.kind).names_code else ""
+    head += f" ({flat(where)})" if where else ""
+    head += f" [{change.locale}]" if change.locale != "en" else ""
+    head += f" <{category}>" if (category := report.category_of(change)) else ""
+    return head
+
+
+def _before_after(old: str | None, new: str | None) -> list[str]:
+    pad = " " * 10
+    return [
+        f"{pad}before: {plain(old or '', pad + '        ')}",
+        f"{pad}after:  {plain(new or '', pad + '        ')}",
+    ]
+
+
+def _message(change: Change) -> str:
+    message = message_of(change)
+    return plain(message, " " * 10) if message else "(no message)"
 
 
 def _notes(title: str, notes: Sequence[Problem]) -> list[str]:

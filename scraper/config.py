@@ -11,6 +11,7 @@ so a new setting is one new field.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import tomllib
 import types
@@ -57,6 +58,7 @@ class FetchSettings:
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
     retry_after_max: float = 120.0  # the longest Retry-After honoured
+    allow_private_redirects: bool = False  # follow a public page's redirect into a private network
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,8 @@ class Source:
     wait_for: str | None = None  # browser: CSS selector of the watched section (default: #fragment)
     schedule: str | None = None  # its own crontab expression for ``errata schedule``
     categories: Mapping[str, str] = field(default_factory=dict)  # code -> category overrides
+    # the other columns whose edits are detail_changed; None: prose and HTTP-status columns
+    detail_columns: tuple[str, ...] | None = None
 
     def pages(self) -> list[Page]:
         """The main page, then one per extra locale; each is fetched and revised on its own."""
@@ -183,8 +187,11 @@ class Config:
     browser: BrowserSettings = field(default_factory=BrowserSettings)
 
     def policy_for(self, source: Source) -> Policy:
-        """The global policy refined by the source's own severity, ignore and max_removed."""
-        return self.policy.refined(source.severity, source.ignore, source.max_removed)
+        """The global policy refined by the source's own severity, ignore, max_removed and
+        detail_columns."""
+        return self.policy.refined(
+            source.severity, source.ignore, source.max_removed, source.detail_columns
+        )
 
     def source(self, source_id: str) -> Source:
         for source in self.sources:
@@ -263,6 +270,16 @@ NOTIFY_KEYS = toml_keys(Route, skip={"settings"})  # settings: the channel's own
 DATASETTE_KEYS = toml_keys(DatasetteSettings)
 HEALTH_KEYS = toml_keys(HealthSettings)
 BROWSER_KEYS = toml_keys(BrowserSettings)
+# The largest value that still makes sense, per key: beyond it a run never ends (retries =
+# 1e17 held the lock for good) or a date overflows. Keys of [fetch], [browser], [schedule]
+# and [[notify]]; lower bounds are checked where each table is read.
+HOUR, DAY = 3600, 86400
+LIMITS: Mapping[str, float] = {
+    "retries": 100, "timeout": HOUR, "connect_timeout": HOUR, "read_timeout": HOUR,
+    "backoff_initial": HOUR, "backoff_max": HOUR, "backoff": HOUR, "retry_after_max": DAY,
+    "host_delay": HOUR, "per_host": 1000, "concurrency": 1000, "memory": 1_000_000,
+    "settle": 600, "jitter": 7 * DAY, "misfire_grace_time": 30 * DAY,
+}  # fmt: skip
 _REQUIRED = ("id", "exchange", "url")
 _FORMATS = ("html", "markdown")
 _FALLBACKS = ("browser",)
@@ -330,6 +347,7 @@ def _browser(raw: Mapping[str, Any], path: Path) -> BrowserSettings:
             raise ConfigError(f"{where}: settle must not be negative")
     if raw.get("executable") == "":
         raise ConfigError(f"{where}: executable must name a command or a path")
+    _within_limits(raw, where)
     return BrowserSettings(**raw)
 
 
@@ -342,6 +360,7 @@ def _schedule(raw: Mapping[str, Any], path: Path) -> ScheduleSettings:
             raise ConfigError(f"{where}: {key} must not be negative")
     if "cron" in raw and "every" in raw:
         raise ConfigError(f"{where}: set cron or every, not both")
+    _within_limits(raw, where)
     settings = ScheduleSettings(**raw)
     try:
         settings.check()
@@ -399,6 +418,8 @@ def _route(raw: Any, path: Path, index: int, source_ids: set[str]) -> Route:
         if key not in raw:
             raise ConfigError(f"{where}: missing required key {key!r} for channel {spec.name!r}")
     _route_values(raw, where, source_ids, spec.secrets)
+    if spec.check is not None and (problem := spec.check(raw)):
+        raise ConfigError(f"{where}: {problem}")
     common: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k in NOTIFY_KEYS
     }
@@ -428,15 +449,21 @@ def _route_values(
     for source in raw.get("sources", ()):
         if source not in source_ids:
             raise ConfigError(f"{where}: sources: unknown source id {source!r}")
+    _route_numbers(raw, where)
     for key in secrets:
         if key in raw and not _ENV_NAME.match(raw[key]):
             raise ConfigError(
                 f"{where}: {key} must name an environment variable (like ERRATA_SLACK_WEBHOOK), "
                 "not hold the secret itself"
             )
-    for key in ("retries", "backoff"):
-        if raw.get(key, 0) < 0:
+
+
+def _route_numbers(raw: Mapping[str, Any], where: str) -> None:
+    numbers = {key: raw[key] for key in ("retries", "backoff") if key in raw}
+    for key, value in numbers.items():
+        if value < 0:
             raise ConfigError(f"{where}: {key} must not be negative")
+    _within_limits(numbers, where)
 
 
 def _policy(base: Policy, severity: Any, ignore: Any, max_removed: Any, where: str) -> Policy:
@@ -456,12 +483,15 @@ def _fetch_settings(raw: Any, path: Path) -> FetchSettings:
     _no_unknown_keys(raw, FETCH_KEYS, f"{where}: unknown key")
     for key, value in raw.items():
         _check_type(value, FETCH_KEYS[key], f"{where}: {key}")
-        if isinstance(value, str):
+        if isinstance(value, str | bool):
             continue
         if value < 0 or (value == 0 and key not in ("retries", "host_delay")):
             raise ConfigError(f"{where}: {key} must be positive, not {value}")
+    _within_limits(raw, where)
     if "proxy" in raw and (problem := url_problem(raw["proxy"])):
         raise ConfigError(f"{where}: proxy {raw['proxy']!r} is not a URL: {problem}")
+    if "user_agent" in raw and (problem := header_problem(raw["user_agent"])):
+        raise ConfigError(f"{where}: user_agent: {problem}")
     return FetchSettings(**raw)
 
 
@@ -476,23 +506,8 @@ def _source(raw: Any, path: Path, index: int) -> Source:
             raise ConfigError(f"{where}: missing required key {key!r}")
     for key, value in raw.items():
         _check_type(value, SOURCE_KEYS[key], f"{where}: {key}")
-    if not _ID.match(raw["id"]):
-        raise ConfigError(f"{where}: id must be a lowercase slug (letters, digits, '.', '_', '-')")
-    if problem := url_problem(raw["url"]):
-        raise ConfigError(f"{where}: malformed url {raw['url']!r}: {problem}")
-    parser = raw.get("parser", "auto")
-    if parser not in parsers.names():
-        raise ConfigError(
-            f"{where}: unknown parser {parser!r} (known: {', '.join(parsers.names())})"
-        )
-    for locale, url in raw.get("locales", {}).items():
-        if not _LOCALE.match(locale) or locale == raw.get("locale", "en"):
-            raise ConfigError(
-                f"{where}: locales: {locale!r} is not another locale code (like 'zh')"
-            )
-        problem = url_problem(url) if isinstance(url, str) else "it is not a string"
-        if problem:
-            raise ConfigError(f"{where}: locales: malformed url {url!r} for {locale!r}: {problem}")
+    _names(raw, where)
+    _locales(raw, where)
     if raw.get("format", "html") not in _FORMATS:
         raise ConfigError(
             f"{where}: format must be one of {', '.join(_FORMATS)}, not {raw['format']!r}"
@@ -508,7 +523,33 @@ def _source(raw: Any, path: Path, index: int) -> Source:
         categories = validate_overrides(raw.get("categories", {}))
     except ValueError as error:
         raise ConfigError(f"{where}: categories: {error}") from None
+    raw = {**raw, **_detail_columns(raw.get("detail_columns"), where)}
     return Source(**{**raw, "ignore": tuple(raw.get("ignore", ())), "categories": categories})
+
+
+def _names(raw: Mapping[str, Any], where: str) -> None:
+    """id and exchange are slugs, the url can be fetched, the parser exists."""
+    for key in ("id", "exchange"):
+        if problem := slug_problem(raw[key]):
+            raise ConfigError(f"{where}: {key} {problem}")
+    if problem := url_problem(raw["url"]):
+        raise ConfigError(f"{where}: malformed url {raw['url']!r}: {problem}")
+    parser = raw.get("parser", "auto")
+    if parser not in parsers.names():
+        raise ConfigError(
+            f"{where}: unknown parser {parser!r} (known: {', '.join(parsers.names())})"
+        )
+
+
+def _locales(raw: Mapping[str, Any], where: str) -> None:
+    for locale, url in raw.get("locales", {}).items():
+        if not _LOCALE.match(locale) or locale == raw.get("locale", "en"):
+            raise ConfigError(
+                f"{where}: locales: {locale!r} is not another locale code (like 'zh')"
+            )
+        problem = url_problem(url) if isinstance(url, str) else "it is not a string"
+        if problem:
+            raise ConfigError(f"{where}: locales: malformed url {url!r} for {locale!r}: {problem}")
 
 
 def _fetch_keys(raw: Mapping[str, Any], where: str) -> None:
@@ -530,6 +571,17 @@ def _fetch_keys(raw: Mapping[str, Any], where: str) -> None:
         raise ConfigError(f"{where}: wait_for {raw['wait_for']!r} is not a CSS selector: {problem}")
 
 
+def slug_problem(value: str) -> str | None:
+    """Why ``value`` cannot name a source or an exchange, or None.
+
+    Ids and exchanges become file names (the file channel's snapshots and
+    changelogs), so they are slugs: never a path, never hidden, never empty.
+    """
+    if not _ID.match(value):
+        return "must be a lowercase slug (letters, digits, '.', '_', '-')"
+    return None
+
+
 def selector_problem(selector: str) -> str | None:
     """Why ``selector`` is no CSS selector the browser can wait for, or None."""
     if not selector.strip():
@@ -541,11 +593,25 @@ def selector_problem(selector: str) -> str | None:
     return None
 
 
+def _detail_columns(columns: list[Any] | None, where: str) -> dict[str, tuple[str, ...]]:
+    """The source's ``detail_columns``, checked; nothing when not configured (the default)."""
+    if columns is None:
+        return {}
+    try:
+        DEFAULT_POLICY.refined(detail_columns=columns)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return {"detail_columns": tuple(columns)}
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be fetched, or None."""
     if any(ch.isspace() for ch in url):
         return "it contains whitespace"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # "http://[::1": an unclosed IPv6 literal
+        return str(error)
     if parts.scheme not in ("http", "https"):
         return "the scheme must be http or https"
     if not parts.hostname:
@@ -571,8 +637,29 @@ def _check_type(value: Any, expected: type | tuple[type, ...], where: str) -> No
         raise ConfigError(f"{where} must be {_type_name(wanted)}, not a boolean")
     if not isinstance(value, wanted):
         raise ConfigError(f"{where} must be {_type_name(wanted)}, not {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where} must be a finite number, not {value}")
 
 
 def _type_name(types: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a number", float: "a number", bool: "true or false"}
+    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+    if float in types:
+        types = tuple(t for t in types if t is not int)
     return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
+
+
+def _within_limits(raw: Mapping[str, Any], where: str) -> None:
+    """Refuse a number beyond its key's ``LIMITS``: one line, instead of a run that never ends."""
+    for key, value in raw.items():
+        limit = LIMITS.get(key)
+        if limit is not None and isinstance(value, int | float) and value > limit:
+            raise ConfigError(f"{where}: {key} = {value} is more than the {limit:g} it may be")
+
+
+def header_problem(value: str) -> str | None:
+    """Why ``value`` cannot be sent as an HTTP header value, or None."""
+    if not value.strip():
+        return "it is empty"
+    if not all(" " <= ch <= "~" for ch in value):
+        return "it must be printable ASCII on one line (no line break, no accented letter)"
+    return None

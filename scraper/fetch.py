@@ -15,7 +15,8 @@ Every failure becomes a ``FetchError`` of one kind, stored on the fetch row:
 - ``too_large``: the body, or what it decompresses to, exceeds the limit;
 - ``blocked``: a bot-protection challenge page instead of the docs;
 - ``bad_content``: an empty body, a PDF or image, an unsupported encoding;
-- ``redirect``: too many redirects, or one to a non-http(s) URL;
+- ``redirect``: too many redirects, one to a non-http(s) URL, or one from a
+  public host into a private network (``errata.scraper.addresses``);
 - ``browser``: Chromium could not start, crashed or is not installed.
 
 A failed fetch never reaches the parser, so it can never look like a page
@@ -48,6 +49,7 @@ from stamina.instrumentation import RetryDetails, set_on_retry_hooks
 
 from errata.errors import FetchError, FetchErrorKind
 from errata.parsers.document import binary_kind
+from errata.scraper.addresses import InwardRedirect, refuse_inward_redirect
 from errata.scraper.browser import Browser, Limits, Wait, find_executable, install_hint, render
 from errata.scraper.browser.cdp import CdpError
 
@@ -379,6 +381,9 @@ class _Fetcher:
             },
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
+            event_hooks={
+                "response": [] if settings.allow_private_redirects else [refuse_inward_redirect]
+            },
             proxy=settings.proxy,
             trust_env=True,  # HTTP(S)_PROXY and NO_PROXY from the environment
         )
@@ -483,6 +488,8 @@ class _Fetcher:
             ) from None
         except httpx.TooManyRedirects:
             raise FetchError("redirect", f"more than {MAX_REDIRECTS} redirects") from None
+        except InwardRedirect as error:
+            raise FetchError("redirect", str(error)) from None
         except httpx.UnsupportedProtocol as error:
             raise FetchError(
                 "redirect", f"redirected to a URL that is not http(s): {error}"

@@ -5,7 +5,8 @@ revisions, entry versions and changes can be rebuilt with today's parsers.
 It happens in one transaction: a missing archive body or any error leaves the
 stored history exactly as it was, and so does a body that was read before but
 that today's parser cannot read (a parser regression must not erase
-history). The result says what came out differently.
+history). The result says what came out differently, or why the source was
+skipped (a missing or corrupt body), so the next source can go on.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from errata import differ, parsers
 from errata.db.store import Store
 from errata.differ import Change, Policy
+from errata.errors import ArchiveError
 from errata.scraper.archive import Archive
 from errata.scraper.config import Source
 from errata.scraper.pipeline import derive, parse_page
@@ -29,6 +31,7 @@ class Reparsed:
     removed: tuple[Change, ...]  # stored changes that are no longer found
     parse_errors: tuple[str, ...]  # bodies today's parser cannot read
     refused: bool = False  # some of them were read before: nothing was changed
+    skipped: str | None = None  # an archived body is missing or corrupt: nothing was changed
 
     @property
     def differs(self) -> bool:
@@ -48,6 +51,9 @@ def reparse(
         errors = tuple(regression.args[0])
         count = store.revision_count(source.id)
         return Reparsed(source, count, count, (), (), errors, refused=True)
+    except ArchiveError as error:  # rolled back: the source stays exactly as it was
+        count = store.revision_count(source.id)
+        return Reparsed(source, count, count, (), (), (), skipped=str(error))
 
 
 def _rebuild(store: Store, archive: Archive, source: Source, policy: Policy) -> Reparsed:

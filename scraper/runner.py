@@ -35,8 +35,16 @@ def run_once(
             result = pipeline.run(config, store, Archive(archive), only=only, stop=stop)
             categorize.refresh(store, config)
             if notify and not result.interrupted:
-                problems = [reports.Problem(o.label, o.problem) for o in result.failed if o.problem]
-                deliver.deliver(store, config, since=result.started_at, problems=problems)
+                deliver.deliver(store, config, since=result.started_at, problems=problems(result))
         finally:
             store.close()
     return result
+
+
+def problems(result: pipeline.RunResult) -> list[reports.Problem]:
+    """What went wrong in the run, for every route: pages that failed or were held back."""
+    return [
+        reports.Problem(o.label, o.problem)
+        for o in result.outcomes
+        if o.problem and o.status in ("failed", "suspect")
+    ]

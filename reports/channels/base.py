@@ -37,6 +37,9 @@ class Context:
     sources: Callable[[], Sequence[SourceState]] = lambda: ()
     kind: str = "changes"  # "changes", "digest", "heartbeat", "alert" or "test"
     delivery_id: str = ""  # the same across retries, so a receiver can drop a repeat
+    # Message n of this delivery: already accepted (skip it), and mark it accepted at once.
+    already_sent: Callable[[int], bool] = lambda _part: False
+    mark_sent: Callable[[int], None] = lambda _part: None
 
 
 class Channel(Protocol):
@@ -44,6 +47,7 @@ class Channel(Protocol):
 
 
 Builder = Callable[[Mapping[str, Any], Mapping[str, str]], Channel]
+Check = Callable[[Mapping[str, Any]], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class ChannelSpec:
     required: tuple[str, ...] = ()
     secrets: tuple[str, ...] = field(default=())  # keys that name environment variables
     every_run: bool = False  # publishes current state (files): worth doing whatever changed
+    check: Check | None = None  # what is wrong with a block's settings, read with the config
 
 
 _CHANNELS: dict[str, ChannelSpec] = {}
@@ -68,11 +73,12 @@ def channel(
     required: tuple[str, ...] = (),
     secrets: tuple[str, ...] = (),
     every_run: bool = False,
+    check: Check | None = None,
 ) -> Callable[[Builder], Builder]:
     def add(build: Builder) -> Builder:
         if name in _CHANNELS:
             raise ValueError(f"channel {name!r} is registered twice")
-        _CHANNELS[name] = ChannelSpec(name, keys, build, required, secrets, every_run)
+        _CHANNELS[name] = ChannelSpec(name, keys, build, required, secrets, every_run, check)
         return build
 
     return add

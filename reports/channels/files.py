@@ -32,13 +32,35 @@ class FilesChannel:
         self.settings = settings
 
     def send(self, report: Report, context: Context) -> None:
+        """Write every file that stays inside the folder; then refuse the others, if any."""
+        refused = []
         try:
             for path, content in self.files(report, context).items():
+                if problem := self.outside(path):
+                    refused.append(problem)
+                    continue
                 write_if_changed(self.root / path, content)
         except OSError as error:
             raise DeliveryError(
                 f"file: {error.filename}: {error.strerror}", transient=False
             ) from None
+        if refused:
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            raise DeliveryError(f"file: {refused[0]}{more}", transient=False)
+
+    def outside(self, relative: str) -> str | None:
+        """Why ``relative`` would be written outside the folder, or None.
+
+        Exchanges, source ids and locales come from the database, which older
+        versions (or an odd ingest) may have filled with ``..`` or ``/``; a link
+        inside the folder may point out of it.
+        """
+        if any(part in ("", ".", "..") or "\\" in part for part in relative.split("/")):
+            return f"refusing {relative!r}: a name in it would reach outside {self.root}"
+        root = self.root.resolve()
+        if not (root / relative).resolve().is_relative_to(root):
+            return f"refusing {relative!r}: a link would take it outside {self.root}"
+        return None
 
     def files(self, report: Report, context: Context) -> dict[str, str]:
         """Relative path → content of every file this channel maintains."""

@@ -7,28 +7,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from errata.reports import slack
-from errata.reports.channels.base import Channel, Context, channel, secret
-from errata.reports.channels.http import post
+from errata.reports.channels.base import Channel, Context, channel
+from errata.reports.channels.http import post, url_from
 from errata.reports.model import Report
 
 
 class SlackChannel:
     def __init__(self, url: str) -> None:
         self._url = url
-        self._posted: set[str] = set()  # messages that got through, so a retry resumes after them
 
     def send(self, report: Report, context: Context) -> None:
+        """Post each message in order; one Slack accepted before (a retry, a rerun) is skipped."""
         for number, message in enumerate(slack.messages(report)):
-            body = json.dumps(message, ensure_ascii=False).encode()
-            key = f"{context.delivery_id}:{number}"
-            if key in self._posted:
+            if context.already_sent(number):
                 continue
-            post(self._url, body, {}, "Slack")
-            self._posted.add(key)
+            post(self._url, json.dumps(message, ensure_ascii=False).encode(), {}, "Slack")
+            context.mark_sent(number)
 
 
 @channel(
     "slack", {"webhook_url_env": str}, required=("webhook_url_env",), secrets=("webhook_url_env",)
 )
 def build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Channel:
-    return SlackChannel(secret(settings, "webhook_url_env", env))
+    return SlackChannel(url_from(settings, "webhook_url_env", env, "Slack"))

@@ -16,8 +16,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from errata.reports.channels.base import Channel, Context, channel, optional_secret, secret
-from errata.reports.channels.http import post
+from errata.reports.channels.base import Channel, Context, channel, optional_secret
+from errata.reports.channels.http import post, url_from
 from errata.reports.model import Report
 
 SIGNATURE_HEADER = "X-Errata-Signature-256"
@@ -52,11 +52,14 @@ class WebhookChannel:
         self._key = key
 
     def send(self, report: Report, context: Context) -> None:
+        if context.already_sent(0):
+            return
         body = json.dumps(payload(report, context), ensure_ascii=False).encode()
         headers = {"x-errata-event": context.kind, "x-errata-delivery": context.delivery_id}
         if self._key:
             headers[SIGNATURE_HEADER] = signature(body, self._key)
         post(self._url, body, headers, "webhook")
+        context.mark_sent(0)
 
 
 @channel(
@@ -67,5 +70,5 @@ class WebhookChannel:
 )
 def build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Channel:
     return WebhookChannel(
-        secret(settings, "url_env", env), optional_secret(settings, "secret_env", env)
+        url_from(settings, "url_env", env, "webhook"), optional_secret(settings, "secret_env", env)
     )

@@ -3,8 +3,9 @@
 Data goes to stdout (text or Markdown for people, exactly one JSON document
 with ``--json``); logs and errors go to stderr. Errors are ``errata.errors``
 classes, each carrying its exit code: 0 success, 1 some sources failed, 2 bad
-usage or configuration, 3 a change at or above ``--fail-on`` was found, 75
-another process holds the database's write lock.
+usage or configuration, 3 a change at or above ``--fail-on`` was found, 4 a
+page was held back as suspect (``run``, ``health``), 75 another process holds
+the database's write lock.
 
 Start-up cost is part of every command, so this module imports only click and
 the standard library: each command's module is imported when that command
@@ -27,7 +28,7 @@ from typing import Any
 import click
 
 from errata import __version__
-from errata.errors import ErrataError
+from errata.errors import ErrataError, LockTimeout, UsageError
 
 log = logging.getLogger("errata")
 
@@ -36,6 +37,7 @@ COMMANDS = {
     "accept": "rebuild",
     "add": "add",
     "changes": "read",
+    "check": "check",
     "current": "read",
     "demo": "demo",
     "diff": "read",
@@ -143,6 +145,26 @@ class Group(click.Group):
             return super().invoke(ctx)
         except ErrataError as error:
             raise _Shown(error) from None
+        except Exception as error:
+            if (known := database_error(error)) is None:
+                raise
+            raise _Shown(known) from None
+
+
+def database_error(error: Exception) -> ErrataError | None:
+    """SQLite trouble met after the database opened (a corrupt page, a full disk) as one line.
+
+    Exit 75 when another connection kept the database busy too long, else
+    exit 2: the deployment needs a look (``errata check``), not a rerun.
+    sqlite3 is only consulted when something already imported it.
+    """
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is None or not isinstance(error, sqlite3.DatabaseError):
+        return None
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return LockTimeout(f"database: {text}; try again later")
+    return UsageError(f"database: {text} (errata check looks the database over)")
 
 
 class _Shown(click.ClickException):

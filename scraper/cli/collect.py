@@ -74,6 +74,8 @@ def run(
 
     Each [[notify]] route then gets what it is owed (see Notifications in
     the README); a delivery that fails stays pending for the next run.
+    Exits 1 when a page failed, else 4 when a page was held back as
+    suspect (errata accept SOURCE applies it).
 
     \b
     Example:
@@ -97,7 +99,7 @@ def run(
         report_format(fmt, as_json),
         result.alerts,
     )
-    sys.exit(exit_code(result.outcomes, fail_on))
+    sys.exit(exit_code(result.outcomes, fail_on, hold=True))
 
 
 @cli.command()
@@ -249,10 +251,14 @@ def resolve_source(
     new or has no such page, ``--locale`` gives its main page's language instead.
     """
     from errata import parsers
-    from errata.scraper.config import Source, url_problem
+    from errata.scraper.config import Source, slug_problem, url_problem
 
     configured = next((s for s in config.sources if s.id == source_id), None)
     stored = store.source(source_id)
+    named = {"source id": source_id if not (configured or stored) else None, "--exchange": exchange}
+    for what, value in named.items():
+        if value is not None and (problem := slug_problem(value)):
+            raise UsageError(f"{what} {value!r} {problem}")
     fields = ("id", "exchange", "url", "parser", "api", "title", "locale")
     base = configured or (
         Source(**{name: stored[name] for name in fields})

@@ -128,7 +128,9 @@ class Moment(click.ParamType[str]):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
             return moment(str(value))
-        except ValueError:
+        except ValueError as error:
+            if is_duration(str(value)):
+                self.fail(str(error), param, ctx)
             self.fail(f"{value!r} is neither a duration (36h, 7d) nor an ISO 8601 time", param, ctx)
 
 
@@ -136,11 +138,16 @@ def moment(text: str, now: datetime | None = None) -> str:
     """``7d`` means seven days before ``now``; anything else must be an ISO 8601 time."""
     from errata.db import times
 
-    try:
-        ago = times.parse_duration(text)
-    except ValueError:
+    if not times.is_duration(text):
         return times.parse_time(text)
+    ago = times.parse_duration(text)  # ValueError: too long to be meant
     return times.format_time((now or datetime.now(UTC)) - ago)
+
+
+def is_duration(text: str) -> bool:
+    from errata.db import times
+
+    return times.is_duration(text)
 
 
 MOMENT = Moment()

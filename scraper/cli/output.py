@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from errata.errors import EXIT_FAIL_ON, EXIT_FAILED
+from errata.errors import EXIT_FAIL_ON, EXIT_FAILED, EXIT_HELD
 from errata.scraper.cli.app import current_globals
 
 if TYPE_CHECKING:
@@ -95,14 +95,17 @@ def print_report(
     show_report(reports.Report(changes, problems, title=title, defects=defects, alerts=raised), fmt)
 
 
-def exit_code(outcomes: Sequence[Outcome], fail_on: str | None) -> int:
+def exit_code(outcomes: Sequence[Outcome], fail_on: str | None, *, hold: bool = False) -> int:
+    """3 for --fail-on, else 1 when a page failed, else (with ``hold``) 4 when one was held back."""
     from errata import differ
 
     if fail_on is not None:
         threshold = differ.severity_rank(fail_on)
         if any(c.rank() >= threshold for o in outcomes for c in o.changes):
             return EXIT_FAIL_ON
-    return EXIT_FAILED if any(o.status == "failed" for o in outcomes) else 0
+    if any(o.status == "failed" for o in outcomes):
+        return EXIT_FAILED
+    return EXIT_HELD if hold and any(o.status == "suspect" for o in outcomes) else 0
 
 
 _DETAIL = {

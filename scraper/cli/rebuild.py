@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ from errata.scraper.cli.output import (
 if TYPE_CHECKING:
     from errata.scraper.reparse import Reparsed
 
+log = logging.getLogger("errata")
+
 
 @cli.command("reparse")
 @click.argument("source_ids", metavar="[SOURCE]...", nargs=-1)
@@ -37,8 +40,9 @@ def reparse_command(source_ids: tuple[str, ...], as_json: bool, paths: Paths) ->
     """Re-derive revisions and changes from the archived pages with today's parsers.
 
     Each source is rebuilt in one transaction; a missing or corrupt archived
-    page aborts that source and leaves it as it was. Prints what came out
-    differently. Without SOURCE, every source in the database.
+    page skips that source and leaves it as it was, and the others go on.
+    Prints what came out differently and, last, which sources were skipped
+    (exit 1). Without SOURCE, every source in the database.
 
     \b
     Example:
@@ -57,11 +61,18 @@ def reparse_command(source_ids: tuple[str, ...], as_json: bool, paths: Paths) ->
             results.append(
                 reparse(store, Archive(paths.archive), source, config.policy_for(source))
             )
+    skipped = [r for r in results if r.skipped]
+    for result in skipped:
+        log.error("%s: skipped, left as it was: %s", result.source.id, result.skipped)
     if as_json:
         emit_json([_as_json(r) for r in results])
     else:
         click.echo("\n".join(_as_markdown(r) for r in results))
-    sys.exit(EXIT_FAILED if any(r.parse_errors for r in results) else 0)
+        if skipped:
+            names = ", ".join(r.source.id for r in skipped)
+            click.echo(f"Skipped {len(skipped)} of {len(results)} sources: {names} "
+                       "(an archived page is missing or corrupt; errata check lists them)")  # fmt: skip
+    sys.exit(EXIT_FAILED if skipped or any(r.parse_errors for r in results) else 0)
 
 
 def _as_json(result: Reparsed) -> dict[str, object]:
@@ -73,6 +84,7 @@ def _as_json(result: Reparsed) -> dict[str, object]:
         "changes_removed": [c.to_dict() for c in result.removed],
         "parse_errors": list(result.parse_errors),
         "refused": result.refused,
+        "skipped": result.skipped,
     }
 
 
@@ -80,6 +92,8 @@ def _as_markdown(result: Reparsed) -> str:
     from errata.reports.escape import markdown_code, markdown_text
 
     head = f"## {markdown_text(result.source.id)}: "
+    if result.skipped:
+        return head + f"skipped, left as it was: {markdown_text(result.skipped)}\n"
     if result.refused:
         lines = [head + "left as it was: today's parser cannot read pages it read before", ""]
         return "\n".join(lines + [f"- ❌ {markdown_text(e)}" for e in result.parse_errors]) + "\n"

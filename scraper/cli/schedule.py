@@ -43,8 +43,10 @@ def _one_run(paths: Paths, only: tuple[str, ...], stop: threading.Event) -> str:
         config, paths.db, paths.archive, only=only, lock_timeout=paths.lock_timeout, stop=stop
     )
     failed = len({o.source.id for o in result.failed})
+    held = sorted({o.source.id for o in result.outcomes if o.status == "suspect"})
     return (
         f"run {result.started_at}: {len({o.source.id for o in result.outcomes})} source(s), "
         f"{len(result.changes)} change(s), {failed} failed, {len(result.alerts)} alert(s)"
+        + (f", held back: {', '.join(held)} (errata accept SOURCE)" if held else "")
         + (" (stopped early)" if result.interrupted else "")
     )

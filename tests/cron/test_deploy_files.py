@@ -817,8 +817,8 @@ def test_workflow_commit_step_is_quiet_before_errata_wrote_anything(
 
 @pytest.mark.parametrize(
     ("exit_code", "step_fails", "commits"),
-    [(0, False, True), (1, False, True), (75, False, False), (2, True, False)],
-    ids=["ok", "some-sources-failed", "locked", "bad-config"],
+    [(0, False, True), (1, False, True), (4, False, True), (75, False, False), (2, True, False)],
+    ids=["ok", "some-sources-failed", "held-back", "locked", "bad-config"],
 )
 def test_workflow_run_step_reports_the_exit_code_and_commits_when_useful(
     workflow: dict[Any, Any], tmp_path: Path, exit_code: int, step_fails: bool, commits: bool

@@ -66,8 +66,10 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m004_delivery",
         "m005_categories",
         "m006_gap_reports",
+        "m007_change_kinds",
         "m008_fetch_strategy",
         "m009_reading_views",
+        "m011_ops",
     ]
     again.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -10,8 +11,14 @@ from errata.differ import DEFAULT_POLICY, Change, Policy, diff, new_duplicates, 
 from errata.parsers import Entry
 
 
-def e(code: str, message: str, section: str = "General", locale: str = "en") -> Entry:
-    return Entry(code, message, section, locale)
+def e(
+    code: str,
+    message: str,
+    section: str = "General",
+    locale: str = "en",
+    extra: dict[str, str] | None = None,
+) -> Entry:
+    return Entry(code, message, section, locale, extra or {})
 
 
 def kinds(changes: Sequence[Change]) -> list[tuple[str, str]]:
@@ -199,3 +206,182 @@ def test_policy_refinements_stack_and_are_checked() -> None:
     assert (
         suspicion(old, old[:8], max_removed=0.1) == "2 of 10 codes would be removed (more than 10%)"
     )
+
+
+# --- issue 15: new kinds, section renames, pairing without noise ----------------------
+
+
+def test_a_code_struck_through_is_deprecated_and_unstruck_is_restored() -> None:
+    live, struck = (
+        e("31001", "Order type not supported"),
+        replace(e("31001", "Order type not supported"), deprecated=True),
+    )
+    (deprecated,) = diff([live, e("1", "a")], [struck, e("1", "a")])
+    assert (deprecated.kind, deprecated.code, deprecated.severity) == (
+        "deprecated",
+        "31001",
+        "high",
+    )
+    assert deprecated.old_message == deprecated.new_message == "Order type not supported"
+    (restored,) = diff([struck], [live])
+    assert (restored.kind, restored.severity) == ("restored", "medium")
+    assert deprecated.change_id != restored.change_id
+
+
+def test_struck_and_reworded_at_once_is_both() -> None:
+    old = [e("31001", "Order type not supported")]
+    new = [replace(e("31001", "Order type is no longer supported"), deprecated=True)]
+    assert kinds(diff(old, new)) == [("reworded", "31001"), ("deprecated", "31001")]
+
+
+def test_a_cell_striking_the_old_code_beside_the_new_one_renumbers_it() -> None:
+    old = [e("50010", "Account frozen", "Account"), e("50011", "Suspended", "Account")]
+    new = [
+        replace(e("50210", "The account is frozen", "Account"), replaces="50010"),
+        e("50011", "Suspended", "Account"),
+    ]
+    (change,) = diff(old, new)
+    assert (change.kind, change.code, change.new_code) == ("renumbered", "50010", "50210")
+    assert (change.old_message, change.new_message) == ("Account frozen", "The account is frozen")
+    assert suspicion(old[:1], new[:1]) is None  # 50010 is not lost: 50210 replaces it
+
+
+def dated(day: str, codes: int = 12) -> list[Entry]:
+    top = f"Errors (updated {day})"
+    return [e(str(100 + i), f"Problem {i}", f"{top} > {'REST' if i % 3 else 'WebSocket'}") for i in range(codes)]  # fmt: skip
+
+
+def test_a_date_in_the_top_heading_is_one_section_rename_not_a_move_per_code() -> None:
+    (change,) = diff(dated("2024-01-05"), dated("2024-02-11"))
+    assert change.kind == "section_renamed" and change.severity == "low"
+    assert (change.old_section, change.section, change.count) == (
+        "Errors (updated 2024-01-05)",
+        "Errors (updated 2024-02-11)",
+        12,
+    )
+    assert change.code == "" and change.old_message is None
+    data = change.to_dict()
+    assert list(data)[-2:] == ["change_id", "count"] and data["count"] == 12
+    other_day = diff(dated("2024-01-05"), dated("2024-03-01"))[0]
+    assert other_day.change_id != change.change_id
+
+
+def test_a_renamed_heading_takes_its_sub_sections_along() -> None:
+    def page(name: str) -> list[Entry]:
+        return [e("1", "a", name), e("2", "b", name), e("3", "c", f"{name} > Orders"), e("9", "z", "Margin")]  # fmt: skip
+
+    (change,) = diff(page("Spot"), page("Spot Trading"))
+    assert (change.kind, change.old_section, change.section, change.count) == (
+        "section_renamed",
+        "Spot",
+        "Spot Trading",
+        3,
+    )
+
+
+def test_a_heading_appearing_above_every_code_is_one_rename_from_no_heading() -> None:
+    bare = [e(str(i), f"Problem {i}", "") for i in range(5)]
+    (change,) = diff(bare, [replace(x, section="Errors") for x in bare])
+    assert (change.kind, change.old_section, change.section) == ("section_renamed", "", "Errors")
+
+
+def test_a_move_always_says_where_from_even_from_the_top_of_the_page() -> None:
+    old = [e(str(i), f"Problem {i}", "") for i in range(5)]
+    new = [*old[1:], replace(old[0], section="Legacy")]
+    (change,) = diff(old, new)
+    assert (change.kind, change.old_section, change.section) == ("moved", "", "Legacy")
+    assert change.to_dict()["old_section"] == ""
+
+
+def test_a_generic_code_in_an_unrelated_section_is_its_own_entry() -> None:
+    old = [e("1002", "Invalid signature", "REST > Account"), e("2", "x", "REST > Account")]
+    new = [e("2", "x", "REST > Account"), e("1002", "Insufficient balance", "REST > Funding")]
+    assert sorted(kinds(diff(old, new))) == [("added", "1002"), ("removed", "1002")]
+    # within one section lineage (a sub-section), the same code reworded is still one entry
+    nested = [
+        e("2", "x", "REST > Account"),
+        e("1002", "Invalid signatures", "REST > Account > Keys"),
+    ]
+    assert kinds(diff(old, nested)) == [("reworded", "1002")]
+
+
+def test_an_unrelated_section_pairs_only_by_message() -> None:
+    old = [e("1002", "Invalid signature", "REST > Account"), e("2", "x", "REST > Account")]
+    new = [e("2", "x", "REST > Account"), e("1002", "Invalid signature", "WebSocket > Login")]
+    (change,) = diff(old, new)
+    assert (change.kind, change.old_section) == ("moved", "REST > Account")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The sub-account is frozen", "The subaccount is frozen"),
+        ("The sub-account is frozen", "The sub account is frozen"),
+        ("Cross-margin mode only", "Crossmargin mode only"),
+    ],
+    ids=["joined", "spaced", "capital-first"],
+)
+def test_hyphenation_only_is_a_trivial_rewording(old: str, new: str) -> None:
+    (change,) = diff([e("1", old)], [e("1", new)])
+    assert change.kind == "reworded" and change.trivial is True and change.severity == "low"
+
+
+def test_a_hyphen_between_digits_is_not_hyphenation() -> None:
+    (change,) = diff([e("1", "Leverage 1-5 only")], [e("1", "Leverage 15 only")])
+    assert change.trivial is False
+
+
+def described(text: str, status: str = "400", name: str = "Rejected") -> Entry:
+    extra = {"Description": text, "HTTP Status Code": status, "Error Name": name}
+    return e("ORDER_REJECTED", "ORDER_REJECTED", extra=extra)
+
+
+def e_extra(code: str, message: str, **extra: str) -> Entry:
+    return Entry(code, message, "General", extra=extra)
+
+
+def test_a_description_fix_is_a_detail_change_naming_the_column() -> None:
+    (change,) = diff([described("Recieve window exceeded")], [described("Receive window exceeded")])
+    assert (change.kind, change.severity, change.column) == ("detail_changed", "low", "Description")
+    assert (change.old_detail, change.new_detail) == (
+        "Recieve window exceeded",
+        "Receive window exceeded",
+    )
+    assert change.old_message == change.new_message == "ORDER_REJECTED"
+    assert list(change.to_dict())[-4:] == ["change_id", "column", "old_detail", "new_detail"]
+
+
+def test_which_columns_count_is_a_policy() -> None:
+    old, new = described("a", "400", "Rejected"), described("a", "429", "OrderRejected")
+    assert [c.column for c in diff([old], [new])] == ["HTTP Status Code"]  # the default
+    names = DEFAULT_POLICY.refined(detail_columns=["error name"])
+    assert [c.column for c in diff([old], [new], names)] == ["Error Name"]
+    every = DEFAULT_POLICY.refined(detail_columns=["*"])
+    assert sorted(c.column or "" for c in diff([old], [new], every)) == ["Error Name", "HTTP Status Code"]  # fmt: skip
+    assert diff([old], [new], DEFAULT_POLICY.refined(detail_columns=[])) == []
+    with pytest.raises(ValueError, match="detail_columns must be a list of column headers"):
+        DEFAULT_POLICY.refined(detail_columns=[""])
+
+
+def test_a_column_appearing_in_a_table_is_not_a_detail_change() -> None:
+    old = Entry("1", "a", "General")
+    assert diff([old], [replace(old, extra={"Description": "new text"})]) == []
+
+
+def test_a_reworded_message_is_not_also_a_detail_change() -> None:
+    old, new = e_extra("1", "a", Description="x"), e_extra("1", "b", Description="y")
+    assert kinds(diff([old], [new])) == [("reworded", "1")]
+
+
+def test_suspicion_ignores_renamed_headings_and_struck_codes() -> None:
+    old = dated("2024-01-05")
+    renamed = dated("2024-02-11")
+    struck = [replace(x, deprecated=True) if i % 2 else x for i, x in enumerate(renamed)]
+    assert suspicion(old, struck) is None
+    assert sorted({c.kind for c in diff(old, struck)}) == ["deprecated", "section_renamed"]
+
+
+def test_new_severity_keys_are_configurable() -> None:
+    policy = DEFAULT_POLICY.refined({"section_renamed": "medium", "deprecated": "low"})
+    assert diff(dated("a"), dated("b"), policy)[0].severity == "medium"
+    assert policy.severity_of("deprecated") == "low"

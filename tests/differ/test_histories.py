@@ -6,6 +6,7 @@ side (``diff`` of the table rows), not from errata's output.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from errata import differ
 from errata.differ import Change
 from errata.parsers import Entry, parse
+from tests.differ.histories import FIXTURE_HISTORIES, HISTORIES, History, fixture_versions
 from tests.support import fixture_bytes
 
 pytestmark = pytest.mark.corpus  # every test here reads the real-page corpus
@@ -199,3 +201,60 @@ def test_tickdb_2026_01_14_to_01_21_is_held_back_then_exact_when_accepted() -> N
         "Common WebSocket Error Codes",
         "Error Code Quick Reference",
     )
+
+
+# --- issue 15: the layouts that made noise, as entry histories, and the real ones --------
+
+
+def step_summary(changes: Sequence[Change]) -> list[tuple[str, str]]:
+    """(kind, code) per change; a section rename is named by the heading path it renamed."""
+    return sorted(
+        (c.kind, c.old_section or "" if c.kind == "section_renamed" else c.code) for c in changes
+    )
+
+
+def carries_only_its_fields(change: Change) -> bool:
+    data = change.to_dict()
+    filled = {name for name, value in data.items() if value is not None}
+    return all(differ.carries(change.kind, name) for name in filled - {"change_id"})
+
+
+@pytest.mark.parametrize("history", HISTORIES, ids=[h.name for h in HISTORIES])
+def test_entry_histories_give_exactly_the_expected_changes(history: History) -> None:
+    versions = history.versions
+    for step, (old, new) in enumerate(itertools.pairwise(versions)):
+        changes = differ.diff(old, new)
+        assert step_summary(changes) == sorted(history.expected[step]), f"step {step + 1}"
+        assert all(carries_only_its_fields(c) for c in changes)
+        assert differ.suspicion(old, new) is None, f"step {step + 1}"
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_HISTORIES))
+def test_real_histories_have_no_moves_and_every_change_fits_its_kind(name: str) -> None:
+    """Over every dated fixture history: the only section change is a heading added above
+    KuCoin's whole page in 2020 (reported once), and no code is reported as moved."""
+    versions = fixture_versions(name)
+    changes = [c for old, new in itertools.pairwise(versions) for c in differ.diff(old, new)]
+    assert [c for c in changes if c.kind == "moved"] == []
+    assert all(carries_only_its_fields(c) for c in changes)
+    renames = [(c.old_section, c.section, c.count) for c in changes if c.kind == "section_renamed"]
+    assert renames == ([("", "REST API", 19)] if name == "kucoin-legacy-page" else [])
+
+
+def test_kucoin_2020_adds_a_top_heading_once_not_a_move_per_code() -> None:
+    v2019, v2020, _ = fixture_versions("kucoin-legacy-page")
+    changes = differ.diff(v2019, v2020)
+    (renamed,) = [c for c in changes if c.kind == "section_renamed"]
+    assert (renamed.old_section, renamed.section, renamed.count, renamed.severity) == (
+        "",
+        "REST API",
+        19,  # the 20 codes of 2019 but 429, which the 2020 page removed
+        "low",
+    )
+    # the same changes to codes as under the #errors fragment, where no heading changed
+    errors = fixture_versions("kucoin-legacy-errors")
+    assert summary([c for c in changes if c.kind != "section_renamed"]) == summary(
+        differ.diff(errors[0], errors[1])
+    )
+    reworded = next(c for c in changes if c.code == "400")
+    assert reworded.old_section is None  # the rename is reported once, not on every code

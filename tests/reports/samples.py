@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from errata.differ import Change, diff
+from errata.differ import DEFAULT_POLICY, Change, diff
 from errata.differ.category import categorize
 from errata.parsers import Entry, parse
 from errata.reports import Link, Problem, Report
@@ -31,9 +31,19 @@ def real_changes() -> list[Change]:
 
 
 def hostile_changes() -> list[Change]:
-    old = [Entry("666", "Harmless"), Entry("667", "Gone <b>soon</b>")]
-    new = [Entry("666", HOSTILE, section="<img src=x onerror=alert(1)>"), Entry("668", HOSTILE)]
-    return stamped(diff(old, new), "evil-ws", "evil", "2026-01-02T00:00:00Z")
+    """Hostile text in every field a change can carry: messages, sections, a renamed heading,
+    a column's name and its texts."""
+    sub = [Entry(str(n), f"Code {n}", "Sub <b>x</b>") for n in (670, 671)]
+    detail = Entry("672", "Plain", "Details", extra={"Description <i>": "Old *text*"})
+    old = [Entry("666", "Harmless"), Entry("667", "Gone <b>soon</b>"), *sub, detail]
+    new = [
+        Entry("666", HOSTILE, section="<img src=x onerror=alert(1)>"),
+        Entry("668", HOSTILE),
+        *(replace(e, section=HOSTILE) for e in sub),
+        replace(detail, extra={"Description <i>": HOSTILE}),
+    ]
+    policy = DEFAULT_POLICY.refined(detail_columns=["*"])
+    return stamped(diff(old, new, policy), "evil-ws", "evil", "2026-01-02T00:00:00Z")
 
 
 def links(change: Change) -> list[Link]:

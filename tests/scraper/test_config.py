@@ -23,6 +23,10 @@ parser = "okx"
 """
 
 
+NOTIFY = '[[notify]]\nchannel = "stdout"\n'
+MAIL = '[[notify]]\nchannel = "email"\nhost = "127.0.0.1"\nfrom = "e@x.org"\nto = ["a@x.org"]\n'
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "sources.toml"
     path.write_text(text)
@@ -67,12 +71,29 @@ def test_a_good_config(tmp_path: Path) -> None:
         (GOOD + "locales = { zh = 'not a url' }\n", "source 'okx-ws': locales: malformed url 'not a url' for 'zh'"),
         (GOOD + "locales = { en = 'https://www.okx.com/docs-v5/en/' }\n", "locales: 'en' is not another locale code"),
         ("[[source]\nid=", "invalid TOML"),
+        (GOOD.replace("timeout = 10", "retries = 100000000000000000"), "[fetch]: retries = 100000000000000000 is more than the 100 it may be"),
+        (GOOD.replace("timeout = 10", "retries = 1e17"), "[fetch]: retries must be a whole number, not float"),
+        (GOOD.replace("timeout = 10", "timeout = nan"), "[fetch]: timeout must be a finite number, not nan"),
+        (GOOD.replace("timeout = 10", "read_timeout = inf"), "[fetch]: read_timeout must be a finite number, not inf"),
+        (GOOD.replace("timeout = 10", "per_host = -2"), "[fetch]: per_host must be positive, not -2"),
+        ("[browser]\nmemory = -5\n" + GOOD, "[browser]: memory must be positive, not -5"),
+        ("[schedule]\njitter = 99999999999999\n" + GOOD, "[schedule]: jitter = 99999999999999 is more than"),
+        ("[schedule]\ncron = '0 0 31 2 *'\n" + GOOD, "[schedule]: '0 0 31 2 *' never fires"),
+        (GOOD + "schedule = '0 4 30 2 *'\n", "source 'okx-ws': schedule: '0 4 30 2 *' never fires"),
+        (GOOD + NOTIFY + "retries = -1\n", "notify 'stdout': retries must not be negative"),
+        (GOOD + NOTIFY + "backoff = 1e300\n", "notify 'stdout': backoff = 1e+300 is more than the 3600 it may be"),
+        (GOOD.replace('exchange = "okx"', 'exchange = "../../x"'), "source 'okx-ws': exchange must be a lowercase slug"),
+        (GOOD + MAIL + 'security = "none"\nusername = "errata"\npassword_env = "PW"\n', "notify 'email': security = \"none\" would send the password unencrypted"),
+        (GOOD + MAIL + 'security = "plain"\n', "notify 'email': security must be one of starttls, ssl, none"),
     ],
     ids=[
         "unknown-key", "duplicate-id", "unknown-parser", "bad-scheme", "no-host", "missing-field",
         "missing-id", "wrong-type", "negative", "bool-type", "bad-id", "unknown-table", "bad-toml",
         "bad-severity", "bad-kind", "bad-threshold", "bad-health-key", "bad-ignore", "bad-source-severity",
-        "bad-locale-url", "locale-twice",
+        "bad-locale-url", "locale-twice", "absurd-retries", "float-retries", "nan-timeout",
+        "inf-timeout", "negative-per-host", "negative-memory", "absurd-jitter", "cron-never",
+        "source-cron-never", "negative-route-retries", "absurd-backoff", "exchange-path",
+        "plaintext-password", "unknown-security",
     ],
 )  # fmt: skip
 def test_bad_configs_name_the_file_source_and_problem(
@@ -184,3 +205,10 @@ def test_every_key_refuses_a_value_of_another_toml_type(
     path = write(tmp_path, f"{head}{key} = {WRONG[types[0]]}\n{tail}")
     with pytest.raises(ConfigError, match=rf": {key} must be "):
         load(path)
+
+
+def test_a_plaintext_login_needs_an_explicit_opt_in(tmp_path: Path) -> None:
+    text = GOOD + MAIL + 'security = "none"\nusername = "errata"\npassword_env = "PW"\n'
+    config = load(write(tmp_path, text + "allow_plaintext_login = true\n"))
+    assert config.routes[0].settings["allow_plaintext_login"] is True
+    assert load(write(tmp_path, GOOD + MAIL + 'security = "none"\n')).routes  # no login: fine

@@ -142,10 +142,10 @@ def test_heartbeat_says_so_when_nothing_changed(
     assert all(b["changes"] == [] and b["summary"] == "No changes." for b in bodies)
 
 
-def test_health_alerts_go_to_the_routes_marked_for_them(
+def test_health_alerts_go_to_every_route_but_those_that_opt_out(
     tmp_path: Path, server: PageServer, env: dict[str, str]
 ) -> None:
-    routes = webhook("ops", health=True) + webhook("team")
+    routes = webhook("ops") + webhook("team", health=False)
     configure(tmp_path, server, routes, health="[health]\nalert_after = 2\n")
     env = hook_env(env, server)
     night(server, env, V1)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from email.utils import formatdate
+from ipaddress import ip_address
 from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from errata import parsers
 from errata.parsers import registry
+from errata.scraper import addresses
 from errata.scraper.config import FetchSettings
 from errata.scraper.fetch import fetch_all
 from errata.scraper.localserver import Handler, Page
+from tests.scraper import faults
 from tests.scraper.faults import FaultServer
 from tests.support import json_out, run_cli
 
@@ -198,3 +203,69 @@ def test_only_the_start_of_a_page_tells_a_challenge(body: bytes, kind: str | Non
         server.pages["/p"] = Page(body)
         result = fetch_all([(server.url("/p"),)], FAST)[(server.url("/p"),)]
     assert (result.error.kind if result.error else None) == kind
+
+
+# --- redirects from a public host into the private network (issue 17.14) -----------------------
+
+PUBLIC_NAME = "docs.errata-test.invalid"
+
+
+@pytest.fixture
+def public_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``docs.errata-test.invalid`` resolves to a public address (no packet leaves: the proxy
+    in each test answers for it); every other lookup is the real one."""
+    real = socket.getaddrinfo
+
+    def lookup(host: object, *args: object, **kwargs: object) -> object:
+        if host == PUBLIC_NAME:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 0))]
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+
+
+INWARD = {
+    "metadata": "http://169.254.169.254/latest/meta-data/",
+    "loopback": "http://127.0.0.2/admin",
+    "private": "http://10.1.2.3/admin",
+    "ipv6-loopback": "http://[::1]/admin",
+}
+
+
+@pytest.mark.usefixtures("public_name")
+@pytest.mark.parametrize("target", INWARD.values(), ids=INWARD.keys())
+def test_a_public_page_redirecting_into_the_private_network_is_refused(target: str) -> None:
+    with FaultServer() as proxy:  # the "internet": it answers for every host
+        proxy.faults["/errors"] = faults.redirect(target)
+        proxy.pages[urlsplit(target).path] = Page(b"<p>internal secrets</p>")
+        url = f"http://{PUBLIC_NAME}/errors"
+        result = fetch_all([(url,)], FetchSettings(proxy=proxy.url(""), retries=0))[(url,)]
+        asked = [path for path, _ in proxy.requests]
+        allowed = FetchSettings(proxy=proxy.url(""), retries=0, allow_private_redirects=True)
+        opted_in = fetch_all([(url,)], allowed)[(url,)]
+    assert result.error is not None and result.error.kind == "redirect"
+    assert "private" in str(result.error) and result.body is None
+    assert asked == [url]  # the internal address was never requested
+    assert opted_in.error is None and opted_in.body == b"<p>internal secrets</p>"
+
+
+def test_a_redirect_within_loopback_is_followed() -> None:
+    """The rule is public to private: a loopback page redirecting on loopback is fine."""
+    with FaultServer() as server, FaultServer("127.0.0.2") as other:
+        server.faults["/old"] = faults.redirect(other.url("/new"))
+        other.pages["/new"] = Page(b"<p>moved</p>")
+        result = fetch_all([(server.url("/old"),)], FAST)[(server.url("/old"),)]
+    assert result.error is None and result.body == b"<p>moved</p>"
+
+
+@pytest.mark.parametrize(
+    ("origin", "target", "refused"),
+    [("93.184.215.14", "127.0.0.1", True), ("93.184.215.14", "192.168.1.1", True),
+     ("93.184.215.14", "172.16.0.1", True), ("93.184.215.14", "fe80::1", True),
+     ("93.184.215.14", "fd00::1", True), ("93.184.215.14", "::ffff:127.0.0.1", True),
+     ("93.184.215.14", "0.0.0.0", True), ("2606:2800:21f:cb07::1", "::1", True),
+     ("93.184.215.14", "151.101.1.69", False), ("127.0.0.1", "127.0.0.2", False),
+     ("10.0.0.1", "192.168.0.1", False), ("10.0.0.1", "93.184.215.14", False)],
+)  # fmt: skip
+def test_which_redirects_lead_inward(origin: str, target: str, refused: bool) -> None:
+    assert addresses.leads_inward([ip_address(origin)], [ip_address(target)]) is refused

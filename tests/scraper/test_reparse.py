@@ -115,3 +115,40 @@ def test_a_parser_regression_is_reported_and_changes_nothing(
     assert "refused for the test" in report["parse_errors"][0]
     assert report["revisions_after"] == report["revisions_before"] == 2
     assert len(json_out(run_cli(["current", "opnx", "--json"], history))) == 47  # history kept
+
+
+def test_reparse_of_everything_skips_a_source_missing_a_body_and_carries_on(
+    history: dict[str, str], opnx_parser: Callable[[bool], None], tmp_path: Path
+) -> None:
+    """Issue 17.6: one source's missing body used to stop the whole command, silently."""
+    later = tmp_path / "z.md"
+    for day, rows in (("2023-01-01", "| 1 | a |\n"), ("2023-02-01", "| 1 | a |\n| 2 | b |\n")):
+        later.write_text("| Code | Message |\n|--|--|\n" + rows)
+        assert run_cli(["ingest", "zz", str(later), "--observed-at", day], history).exit_code == 0
+    with sqlite3.connect(history["ERRATA_DB"]) as conn:
+        (sha,) = conn.execute(
+            "SELECT sha256 FROM fetches WHERE source_id = 'opnx' ORDER BY id LIMIT 1"
+        ).fetchone()
+        conn.execute("DELETE FROM changes WHERE source_id = 'zz'")  # so its rebuild shows
+    next(Path(history["ERRATA_ARCHIVE"]).rglob(f"{sha}.gz")).unlink()
+    opnx_parser(False)  # opnx would change if it were rebuilt: it must not be
+
+    result = run_cli(["reparse"], history)
+    assert result.exit_code == 1
+    assert "## opnx: skipped" in result.stdout and "is missing" in result.stdout
+    assert "## zz: 2 → 2 revisions, 1 change(s) added" in result.stdout
+    assert "Skipped 1 of 2 sources: opnx" in result.stdout
+    assert "opnx: skipped" in result.stderr  # the log says so too
+    with sqlite3.connect(history["ERRATA_DB"]) as conn:
+        assert (
+            conn.execute("SELECT count(*) FROM changes WHERE source_id = 'opnx'").fetchone()[0] == 8
+        )
+        assert (
+            conn.execute("SELECT count(*) FROM changes WHERE source_id = 'zz'").fetchone()[0] == 1
+        )
+
+    as_json = json_out(run_cli(["reparse", "--json"], history))
+    assert [(r["source"], r["skipped"] is not None) for r in as_json] == [
+        ("opnx", True),
+        ("zz", False),
+    ]

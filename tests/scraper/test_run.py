@@ -137,7 +137,7 @@ def test_a_page_that_lost_its_table_is_held_back_not_reported_as_removals(
         b"## Error Codes\n\nMoved to our new docs site.\n", "text/markdown"
     )
     result = run_cli(["run", "--json"], env)
-    assert json_out(result) == [] and result.exit_code == 0
+    assert json_out(result) == [] and result.exit_code == 4  # held back: never silent
     assert "held back as suspect: the page has no entries" in result.stderr
     assert len(json_out(run_cli(["current", "opnx-ws", "--json"], env))) == 45
 
