@@ -20,6 +20,8 @@ BENCHMARKS = {
     "store": "store_bench",
     "startup": "startup_bench",
     "peer": "peer_bench",
+    "pages": "pages_bench",
+    "scale": "scale_bench",
 }
 
 

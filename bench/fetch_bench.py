@@ -73,6 +73,7 @@ def errata_run(workdir: Path, config: Path) -> tuple[float, int]:
 
 
 def main() -> str:
+    load = os.getloadavg()[0]
     body = page()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         servers = [stack.enter_context(PageServer(host=host)) for host in HOSTS]
@@ -98,7 +99,9 @@ def main() -> str:
             }
     lines = [
         f"{len(HOSTS)} sources on {len(HOSTS)} loopback hosts, each answering after {DELAY * 1000:.0f} ms "
-        f"with a {len(body) / 1000:.0f} KB page (551 codes); `errata run` as a process.",
+        f"with a {len(body) / 1000:.0f} KB page (551 codes); `errata run` as a process; "
+        f"`python -m bench fetch`; load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} "
+        f"at the end (2 cores); {time.strftime('%Y-%m-%d')}.",
         "",
         "| night | sequential (concurrency 1) | errata defaults | faster by (target ≥ 8×) | peak memory (target < 200 MB) |",
         "|---|---:|---:|---:|---:|",

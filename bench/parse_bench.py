@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from bs4 import BeautifulSoup, Tag
 from selectolax.lexbor import LexborHTMLParser
 
 from bench.harness import paired, peak_rss_kib, write_section
-from bench.slate import build
+from bench.slate import build, build_markdown
 from errata import parsers
 
 URL = "https://www.okx.com/docs-v5/en/#"
@@ -83,7 +84,7 @@ def main(rounds: int = 21, bs4_rounds: int = 3) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         saved = Path(tmp) / "okx.html"
         saved.write_bytes(page)
-        setup = f"import parsers\npage = open({str(saved)!r}, 'rb').read()\n"
+        setup = f"from errata import parsers\npage = open({str(saved)!r}, 'rb').read()\n"
         base = peak_rss_kib(setup)
         after = peak_rss_kib(
             setup + f"entries = parsers.parse('okx', page, {URL + SECTIONS[1]!r})\n"
@@ -98,8 +99,36 @@ def main(rounds: int = 21, bs4_rounds: int = 3) -> str:
         f"Peak memory of `parse()` of `#error-code-rest-api`, in a fresh process: {after - base:,} KiB above "
         f"a process that only read the page = **{ratio:.1f}× the page size** (target < 10×). "
         f"For comparison, selectolax's DOM of the whole page: {lexbor - base:,} KiB = {(lexbor - base) * 1024 / len(page):.1f}×.",
+        "",
+        *markdown_rows(page, rounds),
     ]
     return "\n".join(lines)
+
+
+def markdown_rows(html_page: bytes, rounds: int) -> list[str]:
+    """The same page as Markdown, read section first, against the HTML page (issue 16's target)."""
+    md_page = build_markdown()
+    url = URL + "error-code-rest-api"
+    entries = (
+        len(parsers.parse("html", html_page, url)),
+        len(parsers.parse("markdown", md_page, url)),
+    )
+    both = paired(
+        lambda: parsers.parse("html", html_page, url),
+        lambda: parsers.parse("markdown", md_page, url),
+        rounds,
+    )
+    per_byte = both.ratio * len(html_page) / len(md_page)
+    return [
+        f"The same page as Markdown ({len(md_page) / 1e6:.1f} MB, `bench/slate.py`'s `build_markdown`), "
+        f"`#error-code-rest-api` read with the generic readers, {rounds} paired rounds, medians "
+        f"(load average {os.getloadavg()[0]:.2f}):",
+        "",
+        "| page | entries | `parse()` | per 100 KB | Markdown ÷ HTML per byte (target ≤ 3×) |",
+        "|---|---:|---:|---:|---:|",
+        f"| HTML | {entries[0]} | {both.baseline_ms:.1f} ms | {both.baseline_ms / len(html_page) * 1e5:.2f} ms | – |",
+        f"| Markdown | {entries[1]} | {both.candidate_ms:.1f} ms | {both.candidate_ms / len(md_page) * 1e5:.2f} ms | {per_byte:.2f}× |",
+    ]
 
 
 if __name__ == "__main__":

@@ -7,7 +7,14 @@ each on its own loopback host (127.0.0.10 to 127.0.0.59) answering after
 state: every page fetched, and for errata parsed, archived and stored) and an
 unchanged night (the same state again: every page answers 304 to the stored
 ETag). Rounds interleave the two tools, alternating which goes first; the
-figures are medians. CPU and peak memory come from ``wait4`` on each process.
+figures are medians. Wall and CPU come from ``wait4`` on each process, peak
+memory from the process's own VmHWM (see ``measure``).
+
+Both tools run as installed: with their modules' bytecode cached. pip compiled
+urlwatch's when it was installed, but errata is an editable install here, and
+with ``PYTHONDONTWRITEBYTECODE`` set (as on this machine) it would compile its
+own sources on every start. So every process of the benchmark gets one bytecode
+cache of its own (``PYTHONPYCACHEPREFIX``), filled by an untimed warm-up round.
 
 Targets: first night errata wall ≤ 0.8× urlwatch's and CPU ≤ 1.5× urlwatch's;
 unchanged night wall ≤ 0.5× urlwatch's.
@@ -110,12 +117,29 @@ _URLWATCH_CONFIG = json.dumps(
 )  # fmt: skip
 
 
+# Run a console script (a Python file) as ``python -c HOOK script args…`` does: the same
+# process, which reports the peak of its own address space (VmHWM) as it exits. ``ru_maxrss``
+# from wait4 would not do: the child is vfork()ed from this benchmark's process, whose own
+# resident memory (servers, pages) it is charged with until it execs.
+_PEAK_HOOK = """
+import atexit, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    print(f"PEAK_KIB={kib}", file=sys.stderr, flush=True)
+atexit.register(_peak)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def measure(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Sample:
-    """Wall, CPU and peak memory of one process, from ``wait4`` (nothing else is counted)."""
+    """Wall and CPU of one process from ``wait4``; its peak memory from its own VmHWM."""
     started = time.monotonic()
     process = subprocess.Popen(
-        argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+        [sys.executable, "-c", _PEAK_HOOK, *argv],
+        env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
     assert process.stderr is not None
     errors = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -123,23 +147,31 @@ def measure(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Sample:
     wall = time.monotonic() - started
     if process.returncode not in (0,):
         raise RuntimeError(f"{argv[0]} exited {process.returncode}: {errors[-2000:].decode()}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    peaks = [int(line[9:]) for line in errors.decode().splitlines() if line.startswith("PEAK_KIB=")]
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peaks[-1] / 1024)
 
 
-def errata_night(state: Path) -> Sample:
-    env = {**os.environ, "ERRATA_DB": str(state / "errata.db"),
+def installed_env(pycache: Path) -> dict[str, str]:
+    """The environment of every measured process: bytecode cached in ``pycache``, as installed."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(pycache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def errata_night(state: Path, base: dict[str, str]) -> Sample:
+    env = {**base, "ERRATA_DB": str(state / "errata.db"),
            "ERRATA_ARCHIVE": str(state / "snapshots"), "ERRATA_CONFIG": str(state / "sources.toml")}  # fmt: skip
     errata = Path(sys.executable).with_name("errata")
     return measure([str(errata), "--quiet", "run", "--no-notify"], env, state)
 
 
-def urlwatch_night(state: Path) -> Sample:
+def urlwatch_night(state: Path, base: dict[str, str]) -> Sample:
     urlwatch = shutil.which("urlwatch", path=str(Path(sys.executable).parent))
     if urlwatch is None:
         raise RuntimeError("urlwatch is not installed: pip install -e '.[bench]'")
     argv = [urlwatch, "--urls", "jobs.yaml", "--config", "urlwatch.yaml",
             "--cache", "cache.db", "--hooks", "hooks.py"]  # fmt: skip
-    return measure(argv, {**os.environ, "HOME": str(state)}, state)
+    return measure(argv, {**base, "HOME": str(state)}, state)
 
 
 def fresh_state(root: Path, name: str, files: dict[str, str]) -> Path:
@@ -159,14 +191,17 @@ def run_rounds(config: str, jobs: str, root: Path) -> dict[tuple[str, str], list
             {"jobs.yaml": jobs, "urlwatch.yaml": _URLWATCH_CONFIG, "hooks.py": ""},
         ),
     }
+    base = installed_env(root / "pycache")
     samples: dict[tuple[str, str], list[Sample]] = {}
-    for round_no in range(ROUNDS):
+    for round_no in range(-1, ROUNDS):  # round -1 warms the bytecode caches up, untimed
         order = list(tools) if round_no % 2 == 0 else list(reversed(tools))
         for name in order:
             night, files = tools[name]
             state = fresh_state(root, name, files)
-            samples.setdefault((name, "first"), []).append(night(state))
-            samples.setdefault((name, "unchanged"), []).append(night(state))
+            first, unchanged = night(state, base), night(state, base)
+            if round_no >= 0:
+                samples.setdefault((name, "first"), []).append(first)
+                samples.setdefault((name, "unchanged"), []).append(unchanged)
     return samples
 
 
@@ -210,8 +245,9 @@ def main() -> str:
     intro = (
         f"{len(chosen)} fixture pages ({len(PAGES)} distinct golden cases with codes, in turn) on "
         f"{len(HOSTS)} loopback hosts, {DELAY * 1000:.0f} ms latency, ETag + Last-Modified; "
-        f"{ROUNDS} interleaved rounds, medians; `python -m bench peer`; load average "
-        f"{load:.2f} at the start; {time.strftime('%Y-%m-%d')}."
+        f"{ROUNDS} interleaved rounds after a warm-up, medians, bytecode cached; "
+        f"`python -m bench peer`; load average {load:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end; {time.strftime('%Y-%m-%d')}."
     )
     return intro + "\n\n" + table(samples)
 

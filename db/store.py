@@ -126,6 +126,12 @@ def extra_json(extra: Mapping[str, str]) -> str:
     return "{" + ", ".join(f"{_quote(k)}: {_quote(v)}" for k, v in sorted(extra.items())) + "}"
 
 
+def _open(conn: sqlite3.Connection) -> bool:
+    """Whether a transaction is still open: on SQLITE_FULL and a few other errors SQLite
+    rolls back by itself, and a ROLLBACK then would fail and hide the real error."""
+    return conn.in_transaction
+
+
 def _extra(stored: str) -> dict[str, str]:
     return {} if stored == "{}" else dict(json.loads(stored))
 
@@ -192,8 +198,9 @@ class Store:
             try:
                 yield
             except BaseException:
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
+                if _open(conn):  # SQLite may have rolled it all back already (a full disk)
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
                 raise
             conn.execute(f"RELEASE {name}")
             return
@@ -201,7 +208,8 @@ class Store:
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            if _open(conn):  # else SQLite rolled back itself; its error is the one to see
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 

@@ -40,4 +40,7 @@ def parse(
     """
     spec = get(name)
     doc = load(content, parser=name, url=url, where=where, locale=locale, charset=charset)
-    return [inert_entry(entry) for entry in spec.func(doc)]
+    try:
+        return [inert_entry(entry) for entry in spec.func(doc)]
+    except RecursionError:  # the readers walk without recursion; a parser that does not fails here
+        raise ParseError(name, doc.where, "the page nests too deeply to read") from None

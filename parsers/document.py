@@ -46,6 +46,7 @@ _HTML_START = re.compile(
     re.IGNORECASE,
 )
 _HTML_TAG = re.compile(r"</?(?:table|tr|td|th|div|p|h[1-6]|li|ul|ol|body|section)[\s>/]", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # C0 controls other than \t \n \v \f \r
 _MD_MARKER = re.compile(r"^(?:#{1,6}|\||\s*[-*] |```)", re.MULTILINE)
 
 
@@ -227,5 +228,5 @@ def _known_encoding(name: str | None) -> str | None:
 
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(sample))
     return controls > max(8, len(sample) // 100)

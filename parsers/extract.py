@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Table
 from errata.parsers.columns import (
@@ -128,8 +129,8 @@ def select(blocks: Iterable[Block], doc: Document, fragments: Sequence[str]) -> 
         rest = iter(everything)
         for block in rest:
             if isinstance(block, Heading):
-                _push(stack, block)
-                if _matches(stack, target):
+                push_heading(stack, block)
+                if heading_matches(stack, target):
                     return list(_locate(rest, stack, base=len(stack), anchor=block))
     wanted = " or ".join(f"#{f}" for f in fragments)
     raise doc.error(f"section {wanted} is not on the page")
@@ -143,13 +144,24 @@ def _locate(
         if isinstance(block, Heading):
             if anchor is not None and block.level <= anchor.level:
                 return
-            _push(stack, block, keep=base)
+            push_heading(stack, block, keep=base)
             yield Located(_section(stack[base:-1]) or fallback, block)
         else:
             yield Located(_section(stack[base:]) or fallback, block)
 
 
-def _push(stack: list[Heading], heading: Heading, keep: int = 0) -> None:
+class Leveled(Protocol):
+    """A heading, or what stands for one (``markdown`` locates sections with lighter marks)."""
+
+    @property
+    def level(self) -> int: ...
+
+
+H = TypeVar("H", bound=Leveled)
+
+
+def push_heading(stack: list[H], heading: H, keep: int = 0) -> None:
+    """Make ``heading`` the innermost of the open headings (keeping the first ``keep``)."""
     while len(stack) > keep and stack[-1].level >= heading.level:
         stack.pop()
     stack.append(heading)
@@ -159,7 +171,8 @@ def _section(path: Sequence[Heading]) -> str:
     return " > ".join(h.text for h in path if h.text)
 
 
-def _matches(stack: Sequence[Heading], target: str) -> bool:
+def heading_matches(stack: Sequence[Heading], target: str) -> bool:
+    """Whether the innermost open heading is the section ``target`` (a slug) names."""
     heading = stack[-1]
     if any(slug(anchor) == target for anchor in heading.anchors):
         return True

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from errata.errors import ParseError
 from errata.parsers import data, html, markdown
-from errata.parsers.blocks import Block, Heading, Rule
+from errata.parsers.blocks import Block, Heading, Paragraph, Rule
 from errata.parsers.document import Document, Format, sniff_format
 from errata.parsers.entry import Entry
 from errata.parsers.extract import ALL_LAYOUTS, Layouts, extract, in_one_locale
@@ -30,7 +30,7 @@ def read(
     anchors = list(fragments) if fragments is not None else [doc.fragment] if doc.fragment else []
     if (fmt or sniff_format(doc.head)) == "html":
         return extract(html.blocks(doc, anchors), doc, fragments=anchors, layouts=layouts)
-    return extract(markdown.blocks(doc.text), doc, fragments=anchors, layouts=layouts)
+    return extract(markdown.blocks(doc.text, anchors), doc, fragments=anchors, layouts=layouts)
 
 
 def read_each_language(
@@ -66,7 +66,8 @@ def split_languages(blocks: Iterable[Block]) -> list[list[Block]]:
             parts[-1].append(block)
     merged: list[list[Block]] = []
     last: str | None = None
-    for part in parts:
+    for blocks_of_part in parts:
+        part = [b for b in blocks_of_part if not isinstance(b, Paragraph) or b.text]
         language = _language(part)
         if merged and language == last:
             merged[-1].extend(part)

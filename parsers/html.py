@@ -9,6 +9,7 @@ without spaces, ``<br>`` and block boundaries as line breaks, spans expanded.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 
@@ -182,34 +183,61 @@ def _following(node: LexborNode) -> Iterator[Block]:
 
 
 def _children(node: LexborNode) -> Iterator[Block]:
-    for child in node.iter():
-        yield from _block(child)
+    return _walk(node.iter())
 
 
 def _block(node: LexborNode) -> Iterator[Block]:
+    return _walk(iter((node,)))
+
+
+def _walk(nodes: Iterator[LexborNode]) -> Iterator[Block]:
+    """Blocks of ``nodes`` in document order, reading a container's children in its place.
+
+    Depth first with a stack of its own, not by recursion: a page may nest
+    elements ten thousand deep, far past Python's recursion limit.
+    """
+    stack = [nodes]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            continue
+        own = _own_blocks(node)
+        if own is None:
+            stack.append(node.iter())
+        else:
+            yield from own
+
+
+def _own_blocks(node: LexborNode) -> Iterator[Block] | None:
+    """The blocks ``node`` stands for, or None for a container whose children stand for it."""
     tag = node.tag or ""
     if tag in _LEVELS:
-        yield _heading(node)
-    elif tag == "table":
-        caption = node.css_first("caption")
-        if caption is not None and (text := heading_text(_flatten(caption))):
-            yield Heading(7, text)
-        yield _table(node)
-    elif tag in ("ul", "ol"):
-        yield from _list(node)
-    elif tag == "dl":
-        yield from _definitions(node)
-    elif tag == "p" and node.css_first("table") is None:
-        yield Paragraph(lambda: _flatten(node))
-    elif tag == "hr":
-        yield Rule()
-    elif tag in _SKIP or tag.startswith("-"):
-        return
-    elif node.css_first(_STRUCTURE) is None:
+        return iter((_heading(node),))
+    if tag == "table":
+        return _captioned_table(node)
+    if tag in ("ul", "ol"):
+        return _list(node)
+    if tag == "dl":
+        return _definitions(node)
+    if tag == "p" and node.css_first("table") is None:
+        return iter((Paragraph(lambda: _flatten(node)),))
+    if tag == "hr":
+        return iter((Rule(),))
+    if tag in _SKIP or tag.startswith("-"):
+        return iter(())
+    if node.css_first(_STRUCTURE) is None:
         if node.css_first("pre") is None:  # a wrapper holding only text; code samples are skipped
-            yield Paragraph(lambda: _flatten(node))
-    else:
-        yield from _children(node)
+            return iter((Paragraph(lambda: _flatten(node)),))
+        return iter(())
+    return None
+
+
+def _captioned_table(node: LexborNode) -> Iterator[Block]:
+    caption = node.css_first("caption")
+    if caption is not None and (text := heading_text(_flatten(caption))):
+        yield Heading(7, text)
+    yield _table(node)
 
 
 def _heading(node: LexborNode, extra_anchor: str = "") -> Heading:
@@ -225,7 +253,13 @@ def _heading(node: LexborNode, extra_anchor: str = "") -> Heading:
 
 
 def _list(node: LexborNode) -> Iterator[Block]:
-    for li in node.iter():
+    """An item per ``<li>``, each followed by the items of the lists nested in it (no recursion)."""
+    stack = [node.iter()]
+    while stack:
+        li = next(stack[-1], None)
+        if li is None:
+            stack.pop()
+            continue
         if li.tag != "li":
             continue
         nested: list[LexborNode] = []
@@ -239,8 +273,8 @@ def _list(node: LexborNode) -> Iterator[Block]:
         if text:
             struck = _struck(li, text)
             yield Item(text, struck=struck)
-        for sub in nested:
-            yield from _list(sub)
+        if nested:
+            stack.append(itertools.chain.from_iterable(sub.iter() for sub in nested))
 
 
 def _definitions(node: LexborNode) -> Iterator[Block]:

@@ -38,7 +38,9 @@ _EM = re.compile(
     r"(?<![*\w])\*(?=[^\s*])(.{1,300}?)(?<=[^\s*])\*(?![*\w])"
     r"|(?<![\w])_(?=[^\s_])(.{1,300}?)(?<=[^\s_])_(?![\w])"
 )
-_MD_SPECIAL = frozenset("`*_[]<>&\\~!")
+MD_SPECIAL = frozenset(
+    "`*_[]<>&\\~!"
+)  # characters Markdown markup needs; text without them is plain
 _HELD = "\U0010fff0"  # private use: stands for a code span while the rest is rewritten
 _HELD_SPAN = re.compile(f"{_HELD}(\\d+){_HELD}")
 _WHOLE_STRIKE = re.compile(
@@ -72,7 +74,7 @@ def md_inline(text: str) -> tuple[str, bool]:
     if whole:
         struck = True
         text = whole.group(1) if whole.group(1) is not None else whole.group(3)
-    if not _MD_SPECIAL.intersection(text):
+    if not MD_SPECIAL.intersection(text):
         return collapse(text), struck
     # Code spans bind first and their content is literal; links and emphasis
     # around them still apply (``[`50012`](#50012)`` is the code 50012).

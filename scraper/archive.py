@@ -16,6 +16,9 @@ from pathlib import Path
 
 from errata.errors import ArchiveError
 
+# gzip level 6 (zlib's default): half the CPU of level 9 for bodies ~1.4% larger.
+LEVEL = 6
+
 
 def sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
@@ -37,7 +40,10 @@ class Archive:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-", suffix=".gz")
         try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+            with (
+                os.fdopen(fd, "wb") as raw,
+                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=LEVEL) as out,
+            ):
                 out.write(body)
                 out.flush()
                 raw.flush()

@@ -50,7 +50,7 @@ class FetchSettings:
     retries: int = 3
     per_host: int = 2
     host_delay: float = 0.0  # seconds between requests to one host (plus up to 50% jitter)
-    concurrency: int = 32
+    concurrency: int = 64  # across hosts; per_host keeps each site polite
     max_bytes: int = 25_000_000  # on the wire
     max_decompressed: int = 50_000_000  # after gzip/deflate: a bomb stops here
     user_agent: str = DEFAULT_USER_AGENT

@@ -30,13 +30,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import queue
 import random
 import re
 import threading
 import time
 import zlib
-from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -60,17 +61,18 @@ log = logging.getLogger("errata")
 
 MAX_REDIRECTS = 5
 _PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
-_PEEK = 256 * 1024  # how much of an error page is read, to recognise a challenge
+_PEEK = 256 * 1024  # how much of an error page is read
+# A challenge page is small and says what it is at once; a docs page may carry a
+# bot wall's script near its end. So only the start of a body is searched, lower-
+# cased once, with patterns that begin with literals (which re scans for quickly).
+_CHALLENGE_HEAD = 32 * 1024
 # Phrases only bot walls use; a docs page that merely mentions JavaScript is not one.
 _CHALLENGE = re.compile(
     rb"<title>\s*(?:just a moment|attention required|access denied|ddos-guard|checking your browser)"
-    rb"|cf-browser-verification|challenge-platform|cf_chl_opt|__cf_chl_|_Incapsula_Resource"
-    rb"|please enable (?:javascript and )?cookies to continue|enable javascript and cookies",
-    re.IGNORECASE,
+    rb"|cf-browser-verification|challenge-platform|cf_chl_opt|__cf_chl_|_incapsula_resource"
+    rb"|please enable (?:javascript and )?cookies to continue|enable javascript and cookies"
 )
-_WEAK_CHALLENGE = re.compile(
-    rb"please (?:turn on|enable) javascript|captcha|are you a robot", re.IGNORECASE
-)
+_WEAK_CHALLENGE = re.compile(rb"please (?:turn on|enable) javascript|captcha|are you a robot")
 
 
 class _Transient(Exception):
@@ -191,42 +193,136 @@ def fetch_requests(
 ) -> dict[Request, FetchResult]:
     """Fetch each request with its strategy; ``on_result`` is called as each completes.
 
-    So a page can be parsed and stored while slower sites are still
-    answering. When ``stop`` is set, the fetches in flight are abandoned (a
-    browser among them is killed) and ``Stopped`` is raised; a page being
-    stored by ``on_result`` always finishes first. ``labels`` names the sources
-    behind a URL in log lines.
+    ``on_result`` runs on the fetching loop: keep it short (``errata add``
+    prints, tests count), or use ``fetch_in_background``. When ``stop`` is set,
+    the fetches in flight are abandoned (a browser among them is killed) and
+    ``Stopped`` is raised. ``labels`` names the sources behind a URL in log lines.
     """
     unique = list(dict.fromkeys(requests))
     set_on_retry_hooks([_log_retry])  # instead of stamina's own line, which names nothing
     fetcher = _Fetcher(settings, validators or {}, browser, labels)
-    return asyncio.run(_fetch_requests(fetcher, unique, on_result, stop))
+    stopped = None if stop is None else stop.is_set
+    return asyncio.run(_fetch_requests(fetcher, unique, on_result, stopped))
+
+
+def fetch_in_background(
+    requests: Iterable[Request],
+    settings: FetchSettings,
+    validators: Mapping[str, Validators] | None = None,
+    *,
+    browser: BrowserSettings | None = None,
+    stop: threading.Event | None = None,
+    labels: Mapping[str, str] | None = None,
+    ahead: int | None = None,
+) -> Iterator[tuple[Request, FetchResult]]:
+    """Fetch on a thread of its own and yield each result, as it arrives, in the caller's thread.
+
+    What the caller does with a result (parse, diff, store) never delays a
+    fetch: the fetching loop keeps answering servers and keeping deadlines
+    while the caller works, so no page times out because of local work. At
+    most ``ahead`` results (as many as the concurrency, by default) are fetched
+    before the caller is done with them, and a result the caller moved on from
+    is held nowhere else: the bodies in memory stay bounded however many pages
+    a run has. When ``stop`` is set the fetches in flight are abandoned and
+    ``Stopped`` is raised; a caller that leaves early abandons them too.
+    """
+    unique = list(dict.fromkeys(requests))
+    set_on_retry_hooks([_log_retry])
+    fetcher = _Fetcher(settings, validators or {}, browser, labels)
+    arrivals: queue.SimpleQueue[tuple[Request, FetchResult] | BaseException | None] = (
+        queue.SimpleQueue()
+    )
+    gate = _Gate(ahead or settings.concurrency)
+    halt = threading.Event()
+
+    def stopped() -> bool:
+        return halt.is_set() or (stop is not None and stop.is_set())
+
+    def work() -> None:
+        try:
+            handed = _fetch_requests(
+                fetcher, unique, lambda r, f: arrivals.put((r, f)), stopped, gate=gate
+            )
+            asyncio.run(handed)
+        except BaseException as error:  # raised again in the caller's thread
+            arrivals.put(error)
+        else:
+            arrivals.put(None)
+
+    fetching = threading.Thread(target=work, name="errata-fetch", daemon=True)
+    fetching.start()
+    try:
+        while (item := _next(arrivals)) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            del item  # the caller is done with it: its body may go
+            gate.release()
+    finally:
+        halt.set()
+        fetching.join()
+
+
+def _next(
+    arrivals: queue.SimpleQueue[tuple[Request, FetchResult] | BaseException | None],
+) -> tuple[Request, FetchResult] | BaseException | None:
+    """The next arrival; waiting in short steps keeps the caller's thread open to signals."""
+    while True:
+        with contextlib.suppress(queue.Empty):
+            return arrivals.get(timeout=0.5)
+
+
+class _Gate:
+    """How many results may be fetched ahead of the caller; opened again from the caller's thread."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.slots: asyncio.Semaphore | None = None
+
+    async def enter(self) -> None:
+        if self.slots is None:
+            self.loop, self.slots = asyncio.get_running_loop(), asyncio.Semaphore(self.size)
+        await self.slots.acquire()
+
+    def release(self) -> None:
+        loop, slots = self.loop, self.slots
+        if loop is not None and slots is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has already ended
+                loop.call_soon_threadsafe(slots.release)
 
 
 async def _fetch_requests(
     fetcher: _Fetcher,
     requests: list[Request],
     on_result: RequestArrival | None,
-    stop: threading.Event | None,
+    stopped: Callable[[], bool] | None,
+    *,
+    gate: _Gate | None = None,
 ) -> dict[Request, FetchResult]:
+    """With a ``gate``, results are handed over and not kept: each body lives with its caller."""
     async with fetcher:
+        fetcher.expect(requests)
 
         async def one(request: Request) -> FetchResult:
+            if gate is not None:
+                await gate.enter()
             result = await fetcher.request(request)
+            fetcher.done_with(request)
             if on_result is not None:
                 on_result(request, result)
-            return result
+            return result if gate is None else replace(result, body=None)
 
         work = asyncio.gather(*(one(request) for request in requests))
-        results = await work if stop is None else await _unless_stopped(work, stop)
+        results = await work if stopped is None else await _unless_stopped(work, stopped)
     return dict(zip(requests, results, strict=True))
 
 
 async def _unless_stopped(
-    work: asyncio.Future[list[FetchResult]], stop: threading.Event
+    work: asyncio.Future[list[FetchResult]], is_stopped: Callable[[], bool]
 ) -> list[FetchResult]:
     async def stopped() -> None:
-        while not stop.is_set():
+        while not is_stopped():
             await asyncio.sleep(0.1)
 
     watcher = asyncio.ensure_future(stopped())
@@ -271,6 +367,7 @@ class _Fetcher:
         )
         self.started: dict[str, asyncio.Task[FetchResult]] = {}
         self.requested: dict[Request, asyncio.Task[FetchResult]] = {}
+        self.wanted: Counter[str] = Counter()  # requests yet to finish that name each URL
         self.browser_settings = browser or BrowserSettings()
         self.renders = asyncio.Semaphore(self.browser_settings.concurrency)
         self.browser: Browser | None = None
@@ -297,6 +394,19 @@ class _Fetcher:
     async def __aexit__(self, *_: object) -> None:
         await self._discard_browser()
         await self.client.aclose()
+
+    def expect(self, requests: Iterable[Request]) -> None:
+        """Note which URLs each request may fetch, so each fetch is kept only while needed."""
+        for request in requests:
+            self.wanted.update(set(request.urls))
+
+    def done_with(self, request: Request) -> None:
+        """Forget what only this request still needed (its body, once the caller is done)."""
+        self.requested.pop(request, None)
+        for url in set(request.urls):
+            self.wanted[url] -= 1
+            if self.wanted[url] <= 0:
+                self.started.pop(url, None)
 
     def request(self, request: Request) -> asyncio.Task[FetchResult]:
         """The fetch of ``request`` in this run, started on first request and shared after."""
@@ -420,7 +530,7 @@ class _Fetcher:
             raise FetchError(
                 "bad_content", f"the server sent {what}, not an HTML or Markdown page", status
             )
-        if _is_challenge(response, body[:_PEEK], strong_only=True):
+        if _is_challenge(response, body, strong_only=True):
             raise FetchError(
                 "blocked", "a bot-protection challenge page instead of the docs", status
             )
@@ -493,8 +603,8 @@ class _Fetcher:
 
 
 def looks_blocked(body: bytes) -> bool:
-    """Whether a page is a bot-protection challenge rather than the docs."""
-    return bool(_CHALLENGE.search(body[:_PEEK]))
+    """Whether a page is a bot-protection challenge rather than the docs (its start tells)."""
+    return bool(_CHALLENGE.search(body[:_CHALLENGE_HEAD].lower()))
 
 
 def _retry_wait(cap: float) -> Callable[[Exception], bool | float]:
@@ -524,16 +634,17 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _is_challenge(response: httpx.Response, body: bytes, *, strong_only: bool) -> bool:
+    """Whether ``body`` is a bot wall's challenge; only its first ``_CHALLENGE_HEAD`` bytes count."""
     if response.headers.get("cf-mitigated", "").lower() == "challenge":
         return True
-    if _CHALLENGE.search(body):
+    if looks_blocked(body):
         return True
     if strong_only:
         return False
     server = response.headers.get("Server", "").lower()
     walled = any(name in server for name in ("cloudflare", "ddos-guard", "akamai", "sucuri"))
     return response.status_code in (403, 429, 503) and (
-        walled or bool(_WEAK_CHALLENGE.search(body))
+        walled or bool(_WEAK_CHALLENGE.search(body[:_CHALLENGE_HEAD].lower()))
     )
 
 

@@ -6,7 +6,13 @@ fetch row: its entries replace that page's part of the source's current
 entries, so a failing page (or a failing source) never stops the others,
 never removes what another page documents, and a crash never leaves half a
 revision. What can go wrong becomes a fetch row with an error kind and an
-``Outcome`` with status ``failed``; it never becomes a change.
+``Outcome`` with status ``failed``; it never becomes a change. What nobody
+expected (a full disk, an unwritable archive, a bug) is the kind ``internal``
+with a one-line message, so ``errata health`` and its alerts count it too.
+
+Pages are fetched on a thread of their own and handed over as they arrive;
+the parsing, diffing and storing happen in the caller's thread, which owns
+the database, so local work never delays a fetch or expires its deadline.
 
 A source with ``fallback = "browser"`` gets a second chance within the run:
 when its plain fetch is blocked by a bot challenge, or its body reads no
@@ -38,7 +44,7 @@ from errata.scraper.fetch import (
     Request,
     Stopped,
     Validators,
-    fetch_requests,
+    fetch_in_background,
     request_for,
 )
 
@@ -152,20 +158,24 @@ class _Collector:
     retries: list[_Retry] = field(default_factory=list)
 
     def collect(self, pages: Sequence[tuple[Source, Page]]) -> None:
-        """Fetch every page, storing each as it arrives; then the browser's second chances."""
+        """Fetch every page, storing each as it arrives; then the browser's second chances.
+
+        Fetching runs on a thread of its own (``fetch_in_background``); parsing,
+        diffing and storing run here, in the thread that owns the database, so
+        no fetch waits for them and no deadline passes while a big page is stored.
+        """
         readers: dict[Request, list[tuple[Source, Page]]] = defaultdict(list)
         for source, page in pages:
             readers[request_for(page)].append((source, page))
-
-        def arrived(request: Request, fetched: FetchResult) -> None:
+        arrivals = fetch_in_background(
+            readers, self.config.fetch, _validators(self.store, pages),
+            browser=self.config.browser, stop=self.stop,
+            labels=_labels((r, s) for r, pairs in readers.items() for s, _ in pairs),
+        )  # fmt: skip
+        for request, fetched in arrivals:
             self._check_stop()
             for source, page in readers[request]:
                 self.arrived(source, page, request, fetched)
-
-        fetch_requests(
-            readers, self.config.fetch, _validators(self.store, pages), arrived,
-            browser=self.config.browser, stop=self.stop, labels=_labels((r, s) for r, pairs in readers.items() for s, _ in pairs),
-        )  # fmt: skip
         self.fall_back()
 
     def arrived(self, source: Source, page: Page, request: Request, fetched: FetchResult) -> None:
@@ -182,14 +192,11 @@ class _Collector:
 
     def keep(self, source: Source, page: Page, fetched: FetchResult) -> None:
         policy = self.config.policy_for(source)
+        record = _fetch_record(source, page, fetched, self.started, self.run_id)
         try:
-            outcome = _from_fetch(
-                self.store, self.archive, source, page, fetched, self.started, self.run_id, policy
-            )
+            outcome = _from_fetch(self.store, self.archive, source, page, fetched, record, policy)
         except Exception as error:  # one page's trouble, even a bug, must not stop the others
-            log.exception("source %s: unexpected error", source.id)
-            problem = f"internal error: {type(error).__name__}: {error}"
-            outcome = Outcome(source, "failed", problem=problem, page=page.key)
+            outcome = _internal(self.store, source, page, record, error)
         self.done[(source.id, page.key)] = outcome
 
     def fall_back(self) -> None:
@@ -210,15 +217,14 @@ class _Collector:
             log.info("%s: plain fetch %s; trying the browser", retry.source.id, retry.reason)
             waiting[request_for(retry.page, "browser")].append(retry)
 
-        def rendered(request: Request, fetched: FetchResult) -> None:
+        renders = fetch_in_background(
+            waiting, self.config.fetch, {}, browser=browser, stop=self.stop,
+            labels=_labels((r, x.source) for r, xs in waiting.items() for x in xs),
+        )  # fmt: skip
+        for request, fetched in renders:
             self._check_stop()
             for retry in waiting[request]:
                 self.keep(retry.source, retry.page, _explained(fetched, retry.reason))
-
-        fetch_requests(
-            waiting, self.config.fetch, {}, rendered,
-            browser=browser, stop=self.stop, labels=_labels((r, x.source) for r, xs in waiting.items() for x in xs),
-        )  # fmt: skip
 
     def _check_stop(self) -> None:
         if self.stop is not None and self.stop.is_set():
@@ -459,17 +465,11 @@ def _changes(
     )
 
 
-def _from_fetch(
-    store: Store,
-    archive: Archive,
-    source: Source,
-    page: Page,
-    fetched: FetchResult,
-    at: str,
-    run_id: int,
-    policy: Policy,
-) -> Outcome:
-    record = FetchRecord(
+def _fetch_record(
+    source: Source, page: Page, fetched: FetchResult, at: str, run_id: int
+) -> FetchRecord:
+    """The fetch row of a fetched page, as a failure until its outcome is known."""
+    return FetchRecord(
         source_id=source.id,
         fetched_at=at,
         url=fetched.url,
@@ -484,6 +484,33 @@ def _from_fetch(
         content_type=fetched.content_type,
         elapsed_ms=fetched.elapsed_ms,
     )
+
+
+def _internal(
+    store: Store, source: Source, page: Page, record: FetchRecord, error: Exception
+) -> Outcome:
+    """An unexpected failure while storing a page (a full disk, an unwritable archive, a bug):
+    recorded as a fetch row of kind ``internal`` with one line, so health and alerts count it."""
+    line = " ".join(f"{type(error).__name__}: {error}".split())[:500]
+    log.error("%s: internal error: %s", source.id, line)
+    log.debug("%s: internal error", source.id, exc_info=error)
+    try:
+        with store.transaction():
+            store.add_fetch(replace(record, error_kind="internal", error_message=line))
+    except Exception as again:  # the store itself is failing: the run's exit status still tells
+        log.error("%s: the failure could not be recorded either: %s", source.id, again)
+    return Outcome(source, "failed", problem=f"internal error: {line}", page=page.key)
+
+
+def _from_fetch(
+    store: Store,
+    archive: Archive,
+    source: Source,
+    page: Page,
+    fetched: FetchResult,
+    record: FetchRecord,
+    policy: Policy,
+) -> Outcome:
     if fetched.error is not None:
         error = fetched.error
         with store.transaction():

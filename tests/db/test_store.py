@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -120,6 +122,21 @@ def test_a_failed_transaction_leaves_nothing(store: Store) -> None:
         store.add_fetch(FetchRecord(SOURCE.id, "2026-01-01T00:00:00Z", SOURCE.url, "file", "new"))
         raise RuntimeError("crash")
     assert store.db["fetches"].count == 0
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["transaction", "savepoint"])
+def test_a_full_disk_is_reported_as_itself_and_leaves_nothing(store: Store, nested: bool) -> None:
+    """SQLite rolls back on SQLITE_FULL by itself; its error must not turn into another."""
+    revise(store, "2026-01-01T00:00:00Z", V1)
+    (pages,) = store.db.execute("PRAGMA page_count").fetchone()
+    store.db.execute(f"PRAGMA max_page_count = {pages + 2}")
+    many = [Entry(str(code), f"message {code}" * 20) for code in range(5_000)]
+    outer = store.transaction() if nested else contextlib.nullcontext()
+    with pytest.raises(sqlite3.OperationalError, match="full"), outer:
+        revise(store, "2026-01-02T00:00:00Z", many)  # a savepoint inside ``outer``
+    assert store.current("okx-ws") == V1
+    assert not store.db.conn.in_transaction
+    assert store.db["fetches"].count == 1
 
 
 def test_full_text_search_over_messages(store: Store) -> None:

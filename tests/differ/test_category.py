@@ -9,11 +9,15 @@ in their id.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from errata.differ import category
 from errata.differ.category import (
     CATEGORIES,
     RANGES,
@@ -352,3 +356,56 @@ def test_bad_overrides_are_refused_in_one_line(mapping: object, message: str) ->
 def test_categorize_rejects_a_bad_override_it_is_handed() -> None:
     with pytest.raises(ValueError, match="unknown category 'nope'"):
         categorize("1", "x", overrides={"1": "nope"})
+
+
+# --- screening (speed only): the first rule that matches, exactly as trying each in turn ---
+
+
+def first_rule_in_turn(message: str) -> str:
+    """The definition the screened, cached lookup must agree with."""
+    return next((category for category, pattern in RULES if pattern.search(message)), "other")
+
+
+LOOKALIKE_SWAPS = str.maketrans({"i": "\u0131", "I": "\u0130", "s": "\u017f", "k": "\u212a"})
+
+
+def test_screening_never_changes_a_category_of_a_real_message() -> None:
+    variants = [
+        variant
+        for message in corpus()
+        for variant in (
+            message,
+            message.upper(),
+            message.title(),
+            message.translate(LOOKALIKE_SWAPS),
+        )
+    ]
+    assert [categorize("", m) for m in variants] == [first_rule_in_turn(m) for m in variants]
+
+
+# Words the rules look for, cut and glued: the places where a screen could be too strict.
+RULE_WORDS = {
+    w
+    for _, alternatives in RULE_SOURCES
+    for a in alternatives
+    for w in re.findall(r"[A-Za-z]{2,}(?: [A-Za-z]+)*|[^\x00-\x7f]+", a)
+}
+EDGES = [" ", ".", "-", "_", "{param0}", "IP", "KC-API-", "VIP6", *category._ASCII_LOOKALIKES]
+PIECES = st.sampled_from([*sorted(RULE_WORDS), *EDGES])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(PIECES | st.text(max_size=3), max_size=8),
+    st.sampled_from([str.lower, str.upper, str.title]),
+)
+def test_screening_never_changes_a_category_of_any_message(pieces: list[str], case: object) -> None:
+    message = case("".join(pieces))  # type: ignore[operator]
+    assert categorize("", message) == first_rule_in_turn(message)
+
+
+def test_lookalikes_are_every_non_ascii_character_matching_an_ascii_letter() -> None:
+    """The characters for which lower-casing would hide a match from the screens."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    found = {chr(c) for c in range(128, sys.maxunicode + 1) if letter.match(chr(c))}
+    assert found == set(category._ASCII_LOOKALIKES)

@@ -207,3 +207,26 @@ def test_section_slices_agree_with_the_whole_dom_on_every_heading_of_real_pages(
     for anchor in anchors:
         url = "https://x/#" + anchor.decode()
         assert parse("auto", raw, url) == parse("auto", raw.decode(), url), anchor
+
+
+def nested(opening: str, closing: str, depth: int, inner: str) -> str:
+    return opening * depth + inner + closing * depth
+
+
+ERRORS = table("<tr><td>100</td><td>Bad request</td></tr>")
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "expected"),
+    [
+        (nested("<div>", "</div>", 10_000, ERRORS), "", [("100", "Bad request", "")]),
+        (nested("<section>", "</section>", 10_000, "<h2 id='errors'>Errors</h2>" + ERRORS), "https://x.test/#errors", [("100", "Bad request", "Errors")]),
+        (nested("<ul><li>", "</li></ul>", 3_000, "100: Bad request"), "", [("100", "Bad request", "")]),
+    ],
+    ids=["divs", "sections-with-a-fragment", "lists"],
+)  # fmt: skip
+def test_a_page_nested_thousands_deep_is_read(
+    page: str, url: str, expected: list[tuple[str, str, str]]
+) -> None:
+    """Issue 17.2: the reader walks the tree with its own stack, not Python's recursion."""
+    assert [(e.code, e.message, e.section) for e in parse("html", page, url)] == expected

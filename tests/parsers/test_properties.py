@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errata.parsers import Entry, ParseError, names, parse
+from errata.parsers import Entry, ParseError, names, parse, registry
+from errata.parsers.document import Document
+from errata.parsers.sites import kucoin
 from tests.support import fixture_bytes
 
 PARSERS = names()
@@ -221,3 +224,26 @@ def test_known_backtracking_traps_stay_linear(unit: str) -> None:
     for parser in ("markdown", "html"):
         t_small, t_large = _best_of_three(small, parser), _best_of_three(small * 16, parser)
         assert t_large <= 48 * t_small + 0.05, (unit, parser, t_small, t_large)
+
+
+@pytest.fixture
+def recursing_parser() -> Iterator[str]:
+    def read(doc: Document) -> list[Entry]:
+        return read(doc)
+
+    registry.register("recursing", version="1", summary="recurses forever")(read)
+    yield "recursing"
+    del registry._REGISTRY["recursing"]
+
+
+def test_a_parser_that_recurses_too_deep_fails_as_a_parse_error(recursing_parser: str) -> None:
+    with pytest.raises(ParseError) as error:
+        parse(recursing_parser, "<p>page</p>", where="deep.html")
+    assert str(error.value) == "recursing parser: deep.html: the page nests too deeply to read"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="#|>` \tAb.\n", max_size=400))
+def test_kucoin_glyph_headings_are_the_plain_substitution(text: str) -> None:
+    """Speed only: trying the lines that end in ``#`` gives what the substitution over every line gives."""
+    assert kucoin._glyph_headings(text) == kucoin._GLYPH_HEADING.sub(kucoin._as_heading, text)

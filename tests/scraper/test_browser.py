@@ -165,7 +165,7 @@ def test_without_chromium_a_fallback_keeps_the_plain_result_and_says_why(
     [
         ("/app#errors", "memory = 50", 0.8, "too_large", "more than its 50 MB"),
         ("/app#errors", "timeout = 3", 60.0, "timeout", "did not appear"),
-        ("/wall#errors", "timeout = 3", 0.8, "blocked", "did not get past"),
+        ("/wall#errors", "timeout = 8", 0.8, "blocked", "did not get past"),  # room to start
         ("/missing#errors", "timeout = 30", 0.8, "http_status", "HTTP 404"),
     ],
     ids=["memory-cap", "deadline", "endless-challenge", "not-found"],

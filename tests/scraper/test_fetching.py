@@ -182,6 +182,29 @@ def test_an_unchanged_page_is_not_parsed_again(
     assert counting_parser() == 1
 
 
+DOCS = b"<html><head><title>Errors</title></head><body><h2 id='errors'>Errors</h2>" + (
+    b"<table><tr><th>Code</th><th>Message</th></tr><tr><td>1</td><td>Bad request</td></tr></table>"
+    * 500
+)
+CF_SCRIPT = b"<script src='/cdn-cgi/challenge-platform/scripts/jsd/main.js'></script>"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (b"<html><head><TITLE>Just a moment...</TITLE></head><body>" + b" " * 9000, "blocked"),
+        (b"<html><body><script>window._cf_chl_opt={}</script></body></html>", "blocked"),
+        (DOCS + CF_SCRIPT + b"</body></html>", None),  # a bot wall's script at the end of docs
+    ],
+    ids=["challenge-title", "challenge-script", "docs-with-a-wall-script-at-the-end"],
+)
+def test_only_the_start_of_a_page_tells_a_challenge(body: bytes, kind: str | None) -> None:
+    with FaultServer() as server:
+        server.pages["/p"] = Page(body)
+        result = fetch_all([(server.url("/p"),)], FAST)[(server.url("/p"),)]
+    assert (result.error.kind if result.error else None) == kind
+
+
 # --- redirects from a public host into the private network (issue 17.14) -----------------------
 
 PUBLIC_NAME = "docs.errata-test.invalid"
