@@ -34,6 +34,30 @@ def transform(db: Database, table: str, **changes: Any) -> None:
     if fts is not None:
         target.disable_fts()
         target.enable_fts(columns, create_triggers=True, tokenize="unicode61")
+        if table == "entry_versions":
+            index_in_batches(db)
+
+
+def index_in_batches(db: Database) -> None:
+    """Entry versions reach the full-text index a batch at a time, not through a row trigger.
+
+    sqlite-utils' insert trigger indexes row by row: for a first night's
+    3,000 rows that is 70 ms against 11 ms for one ``INSERT … SELECT`` after
+    the batch, which ``Store`` does. Closing a version (setting ``valid_to``)
+    changes no indexed text, so the update trigger fires only when code or
+    message change; the delete trigger stays as it is.
+    """
+    db.execute("DROP TRIGGER IF EXISTS entry_versions_ai")
+    db.execute("DROP TRIGGER IF EXISTS entry_versions_au")
+    db.execute(
+        """
+        CREATE TRIGGER entry_versions_au AFTER UPDATE OF code, message ON entry_versions BEGIN
+          INSERT INTO entry_versions_fts (entry_versions_fts, rowid, code, message)
+            VALUES ('delete', old.rowid, old.code, old.message);
+          INSERT INTO entry_versions_fts (rowid, code, message)
+            VALUES (new.rowid, new.code, new.message);
+        END"""
+    )
 
 
 @migrations()
@@ -171,6 +195,12 @@ def m011_ops(db: Database) -> None:
             PRIMARY KEY (channel, delivery_id, part)
         )"""
     )
+
+
+@migrations()
+def m012_fts_in_batches(db: Database) -> None:
+    """The message index is filled a batch at a time by the store (see ``index_in_batches``)."""
+    index_in_batches(db)
 
 
 # A week is named by its Monday: '-6 days' then 'weekday 1' is the Monday on or

@@ -473,6 +473,7 @@ class Store:
         self.db.conn.executemany(
             "UPDATE entry_versions SET valid_to_revision = ?, valid_to = ? WHERE id = ?", closing
         )
+        (last_id,) = self.db.execute("SELECT coalesce(max(id), 0) FROM entry_versions").fetchone()
         self.db.conn.executemany(
             f"INSERT INTO entry_versions (source_id, {_ENTRY_COLUMNS}, ordinal, "
             "position, valid_from_revision, valid_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -481,6 +482,11 @@ class Store:
                 for key, position in wanted.items()
                 if key not in current
             ),
+        )
+        self.db.execute(  # the full-text index, for the whole batch at once (schema.index_in_batches)
+            "INSERT INTO entry_versions_fts (rowid, code, message) "
+            "SELECT id, code, message FROM entry_versions WHERE id > ?",
+            [last_id],
         )
 
     # --- reads ----------------------------------------------------------------

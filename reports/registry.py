@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -10,6 +11,13 @@ from errata.reports.model import Report
 Renderer = Callable[[Report], str]
 R = TypeVar("R", bound=Renderer)  # a renderer may take more (optional) arguments; keep them
 _RENDERERS: dict[str, Renderer] = {}
+# The modules that register renderers, imported when a format is first asked for.
+_MODULES = ("atom", "html", "jsonout", "markdown", "slack", "text")
+
+
+def _load() -> None:
+    for module in _MODULES:
+        importlib.import_module(f"errata.reports.{module}")
 
 
 def renderer(name: str) -> Callable[[R], R]:
@@ -23,6 +31,7 @@ def renderer(name: str) -> Callable[[R], R]:
 
 
 def render(name: str, report: Report) -> str:
+    _load()
     try:
         return _RENDERERS[name](report)
     except KeyError:
@@ -32,4 +41,5 @@ def render(name: str, report: Report) -> str:
 
 
 def formats() -> list[str]:
+    _load()
     return sorted(_RENDERERS)

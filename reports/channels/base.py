@@ -7,6 +7,7 @@ process environment, where its secrets live; it never stores or logs them.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -64,6 +65,14 @@ class ChannelSpec:
 
 
 _CHANNELS: dict[str, ChannelSpec] = {}
+# The modules that register channels, imported when a channel is first looked up: a run
+# without [[notify]] routes never pays for smtplib, apprise or an HTTP client here.
+_MODULES = ("apprise", "files", "mail", "slack", "stdout", "webhook")
+
+
+def _load() -> None:
+    for module in _MODULES:
+        importlib.import_module(f"errata.reports.channels.{module}")
 
 
 def channel(
@@ -85,6 +94,7 @@ def channel(
 
 
 def spec(name: str) -> ChannelSpec:
+    _load()
     try:
         return _CHANNELS[name]
     except KeyError:
@@ -92,6 +102,7 @@ def spec(name: str) -> ChannelSpec:
 
 
 def names() -> list[str]:
+    _load()
     return sorted(_CHANNELS)
 
 
