@@ -30,7 +30,11 @@ _CODE_HEADERS: dict[str, int] = {
         3,
     ),
     **dict.fromkeys(
-        ["status code", "reason code", "close code", "event code", "状态码", "狀態碼"], 2
+        [
+            "status code", "reason code", "close code", "event code", "状态码", "狀態碼",
+            "label", "error label",
+        ],
+        2,
     ),
     **dict.fromkeys(
         ["http status", "http status code", "http code", "http error code", "status",
@@ -39,11 +43,18 @@ _CODE_HEADERS: dict[str, int] = {
     ),
 }  # fmt: skip
 
+# Headers that name the code column only when no header above does, and only beside a
+# message-like header (or as one of two columns): "Error | Additional Info" (Kraken), where
+# "Error" holds ``EGeneral:Invalid arguments``; next to a "Code" column, "Error" is the message.
+_WEAK_CODE_HEADERS: dict[str, int] = dict.fromkeys(
+    ["error", "errors", "error name", "error type", "error key"], 1
+)
+
 _MESSAGE_HEADERS: dict[str, int] = {
     **dict.fromkeys(
         [
             "message", "error message", "msg", "error msg", "err msg", "errmsg",
-            "error_message", "message text", "messages", "错误消息", "错误信息", "错误提示",
+            "error_message", "message text", "messages", "short message", "错误消息", "错误信息", "错误提示",
             "提示信息", "錯誤訊息", "錯誤消息", "錯誤信息", "消息", "信息", "メッセージ",
             "エラーメッセージ", "메시지", "오류 메시지",
         ],
@@ -74,11 +85,18 @@ _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 CODE_SHAPE = re.compile(r"-?\d{1,10}|[A-Za-z]{1,6}[-_]?\d{2,10}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
+# ``Prefix:Words``: Kraken's ``EGeneral:Invalid arguments``, ``EBM:limit exceeded:CAL``. The
+# colon is never followed by a space, as it always is in prose; the words may hold spaces.
+# The prefix is an identifier, not a word: it has a second capital (``EOrder``, ``EAPI``).
+PREFIXED = re.compile(
+    r"[A-Z][a-z]{0,20}[A-Z][A-Za-z]{0,20}(?::[A-Za-z0-9_](?:[\w ./'-]{0,62}[A-Za-z0-9_])?)+"
+)
 # Broader, for judging a column under a code header: also lower_snake, kebab-case, dotted
-# (``transfer.disabled``, ``Order.NotFound``) and CamelCase ids.
+# (``transfer.disabled``, ``Order.NotFound``), CamelCase ids and ``Prefix:Words``.
 _CODE_LIKE = re.compile(
     rf"(?:{CODE_SHAPE.pattern})|[a-z][a-z0-9]*(?:[-._][a-z0-9]+)+"
     r"|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9_]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
+    rf"|{PREFIXED.pattern}"
 )
 # Any identifier-like token: what a cell under a code header may hold. No spaces, so prose
 # never becomes a code.
@@ -86,6 +104,8 @@ _IDENTIFIER = re.compile(r"[-+]?[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,62}[A-Za-z0-9_])
 _SEPARATORS = re.compile(r"\s*(?:/|,|&|、|，)\s*")
 _LEADING_CODE = re.compile(rf"(?P<code>{CODE_SHAPE.pattern})\s+(?P<rest>\S.*)", re.S)
 _HTTP_STATUS = re.compile(r"[1-5]\d\d")
+# What follows a code and is no name for it: ``0 or absent`` (Deribit's success row).
+_ALTERNATIVE = re.compile(r"\(?(?:or|and)\s", re.IGNORECASE)
 
 
 def looks_like_code(value: str) -> bool:
@@ -99,13 +119,14 @@ def codes_in_cell(value: str) -> tuple[list[str], str]:
     ``400 / 401`` is two codes; ``429 Too Many Requests`` is the code 429 named "Too
     Many Requests"; anything else is prose and no code.
     """
-    if _IDENTIFIER.fullmatch(value):
+    if _IDENTIFIER.fullmatch(value) or PREFIXED.fullmatch(value):
         return [value], ""
     parts = _SEPARATORS.split(value)
     if len(parts) > 1 and all(CODE_SHAPE.fullmatch(p) for p in parts):
         return parts, ""
     if leading := _LEADING_CODE.fullmatch(value):
-        return [leading["code"]], leading["rest"]
+        rest = leading["rest"]
+        return [leading["code"]], "" if _ALTERNATIVE.match(rest) else rest
     return [], ""
 
 
@@ -141,13 +162,15 @@ def by_header(header: Sequence[str]) -> Columns | None:
     names = [normalise_header(h) for h in header]
     code = _best(names, _CODE_HEADERS, exclude=-1)
     if code < 0:
+        code = _best(names, _WEAK_CODE_HEADERS, exclude=-1)
+    if code < 0:
         return None
     message = _best(names, _MESSAGE_HEADERS, exclude=code)
     if message < 0:
         others = [i for i in range(len(names)) if i != code]
         if len(others) == 1:
             message = others[0]
-        elif not others or _CODE_HEADERS[names[code]] < 3:
+        elif not others or _CODE_HEADERS.get(names[code], 0) < 3:
             return None
     return _columns(code, message, header)
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Table
 from errata.parsers.columns import (
     CODE_SHAPE,
+    PREFIXED,
     Columns,
     by_cells,
     by_content,
@@ -50,7 +51,14 @@ _CODE_HEADING = re.compile(
 _CODE_ITEM = re.compile(
     rf"^(?P<code>{_CODE})\s*(?:[:：=]|\s[-–—|]\s|\s{{2,}})\s*(?P<message>.+)$", re.S
 )
+# ``EGeneral:Invalid arguments: The request payload is malformed`` (Kraken): the code ends at
+# the first colon followed by a space; an item may be the code alone.
+_PREFIXED_ITEM = re.compile(
+    rf"^(?P<code>{PREFIXED.pattern})(?:\s*(?::|\s[-–—]\s)\s*(?P<message>\S.*))?$", re.S
+)
 _CJK_LOCALES = frozenset({"zh", "ja", "ko"})
+_CAPTION_MAX = 100
+_SENTENCE_END = (".", ";", ",", ":", "。", "；", "，", "：")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +94,7 @@ def extract(
     ``fragments`` lists acceptable anchors in order of preference (a site parser
     may add the ids a page used in earlier years); empty means the whole page.
     """
-    region = select(blocks, doc, fragments)
+    region = select(captioned(blocks), doc, fragments)
     found = _from_tables(region)
     documented = {entry.code for _, entry in found}
     if layouts.headings:
@@ -111,6 +119,39 @@ def in_one_locale(entries: Sequence[Entry], configured: str) -> list[Entry]:
         if script and count * 2 > len(entries):
             locale = script
     return [e if e.locale == locale else replace(e, locale=locale) for e in entries]
+
+
+def captioned(blocks: Iterable[Block]) -> Iterator[Block]:
+    """The blocks, with a lone list item right above a table turned into that table's caption.
+
+    Gate writes ``- Authentication related`` above each of its label tables: a
+    list of one short item that names the table below it, as a caption would.
+    An item in a longer list, or one that reads as a sentence, stays an item.
+    """
+    before: Block | None = None
+    held: Item | None = None
+    for block in blocks:
+        if held is not None:
+            yield Heading(7, held.text) if isinstance(block, Table) else held
+            held = None
+        if isinstance(block, Item) and not isinstance(before, Item) and _caption_like(block):
+            held = block
+        else:
+            yield block
+        before = block
+    if held is not None:
+        yield held
+
+
+def _caption_like(item: Item) -> bool:
+    text = item.text
+    return (
+        item.term is None
+        and 0 < len(text) <= _CAPTION_MAX
+        and "\n" not in text
+        and not text.endswith(_SENTENCE_END)
+        and _code_item(text) is None
+    )
 
 
 def select(blocks: Iterable[Block], doc: Document, fragments: Sequence[str]) -> list[Located]:
@@ -372,7 +413,13 @@ def _item_entry(item: Item, section: str) -> Entry | None:
         if CODE_SHAPE.fullmatch(code):
             return Entry(code, item.text, section, "", {}, item.struck)
         return None
-    match = _CODE_ITEM.match(item.text)
+    match = _code_item(item.text)
     if match is None:
         return None
-    return Entry(clean_code(match["code"]), match["message"], section, "", {}, item.struck)
+    message = match["message"] or ""
+    return Entry(clean_code(match["code"]), message, section, "", {}, item.struck)
+
+
+def _code_item(text: str) -> re.Match[str] | None:
+    """``code: message`` with a code of a strict shape, or a ``Prefix:Words`` code."""
+    return _CODE_ITEM.match(text) or _PREFIXED_ITEM.match(text)
