@@ -92,16 +92,17 @@ PREFIXED = re.compile(
     r"[A-Z][a-z]{0,20}[A-Z][A-Za-z]{0,20}(?::[A-Za-z0-9_](?:[\w ./'-]{0,62}[A-Za-z0-9_])?)+"
 )
 # Broader, for judging a column under a code header: also lower_snake, kebab-case, dotted
-# (``transfer.disabled``, ``Order.NotFound``), CamelCase ids and ``Prefix:Words``.
+# (``transfer.disabled``, ``Order.NotFound``), CamelCase and lowerCamel ids (``notFound``)
+# and ``Prefix:Words``.
 _CODE_LIKE = re.compile(
     rf"(?:{CODE_SHAPE.pattern})|[a-z][a-z0-9]*(?:[-._][a-z0-9]+)+"
     r"|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9_]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
-    rf"|{PREFIXED.pattern}"
+    rf"|{PREFIXED.pattern}|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+"
 )
 # Any identifier-like token: what a cell under a code header may hold. No spaces, so prose
 # never becomes a code.
 _IDENTIFIER = re.compile(r"[-+]?[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,62}[A-Za-z0-9_])?")
-_SEPARATORS = re.compile(r"\s*(?:/|,|&|、|，)\s*")
+_SEPARATORS = re.compile(r"\s*(?:/|,|&|、|，)\s*|\s+or\s+")
 _LEADING_CODE = re.compile(rf"(?P<code>{CODE_SHAPE.pattern})\s+(?P<rest>\S.*)", re.S)
 _HTTP_STATUS = re.compile(r"[1-5]\d\d")
 # What follows a code and is no name for it: ``0 or absent`` (Deribit's success row).
@@ -180,6 +181,32 @@ def with_message(columns: Columns, rows: Sequence[Sequence[str]], header: Sequen
     if columns.message >= 0:
         return columns
     return _columns(columns.code, _wordiest(rows, len(header), skip={columns.code}), header)
+
+
+def prefer_prose(columns: Columns, rows: Sequence[Sequence[str]], header: Sequence[str]) -> Columns:
+    """``columns`` with the message moved to the prose beside a column of identifiers.
+
+    ``Code | Error | Description`` with rows ``10000 | ERR_UNK | Unknown error``
+    (Bitfinex): "Error" outranks "Description" as a header, but its cells are names,
+    not messages, and the same codes were listed as ``10000 : Unknown error``
+    before. Only a column the header does not call the message outright gives way,
+    and only to a column of prose whose header is message-like; the names stay in
+    ``extra`` under their header.
+    """
+    names = [normalise_header(h) for h in header]
+    current = columns.message
+    if not 0 <= current < len(names) or _MESSAGE_HEADERS.get(names[current], 0) >= 3:
+        return columns
+    if not _mostly(rows, current, looks_like_code):
+        return columns
+    prose = [
+        (_MESSAGE_HEADERS[name], -i)
+        for i, name in enumerate(names)
+        if i not in (columns.code, current)
+        and name in _MESSAGE_HEADERS
+        and not _mostly(rows, i, looks_like_code)
+    ]
+    return _columns(columns.code, -max(prose)[1], header) if prose else columns
 
 
 def by_cells(

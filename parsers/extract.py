@@ -36,11 +36,12 @@ from errata.parsers.columns import (
     codes_in_cell,
     looks_like_code,
     normalise_header,
+    prefer_prose,
     with_message,
 )
 from errata.parsers.document import Document
 from errata.parsers.entry import Entry
-from errata.parsers.text import clean_code, script_locale, slug
+from errata.parsers.text import clean_code, marked_tokens, script_locale, slug
 
 _MAX_CODE_LENGTH = 64
 _CODE = CODE_SHAPE.pattern
@@ -56,6 +57,12 @@ _CODE_ITEM = re.compile(
 _PREFIXED_ITEM = re.compile(
     rf"^(?P<code>{PREFIXED.pattern})(?:\s*(?::|\s[-–—]\s)\s*(?P<message>\S.*))?$", re.S
 )
+# A token of any shape, then ``:`` or a spaced dash, then the message: a candidate the page
+# must mark as code (see _from_lists).
+_LOOSE_ITEM = re.compile(
+    r"^(?P<code>[^\s:：][^:：\n]{0,63}?)\s*(?:[:：]|\s[-–—]\s)\s*(?P<message>\S.*)$", re.S
+)
+_LOOSE_MAX_WORDS = 3
 _CJK_LOCALES = frozenset({"zh", "ja", "ko"})
 _CAPTION_MAX = 100
 _SENTENCE_END = (".", ";", ",", ":", "。", "；", "，", "：")
@@ -101,7 +108,7 @@ def extract(
         found += _from_code_headings(region, documented)
     if layouts.lists:
         documented |= {entry.code for _, entry in found}
-        found += _from_lists(region, documented)
+        found += _from_lists(region, documented, doc)
     found.sort(key=lambda item: item[0])  # stable: a table's rows keep their order
     return in_one_locale([entry for _, entry in found], doc.locale)
 
@@ -221,7 +228,9 @@ def _from_tables(region: Sequence[Located]) -> Found:
 
 
 def _table_entries(table: Table, section: str) -> list[Entry]:
-    header = list(table.header)
+    # A header of empty cells is none: GitBook's ``<table data-header-hidden>`` keeps an
+    # empty <thead> and writes its real header as the first body row.
+    header = list(table.header) if any(h.strip() for h in table.header) else []
     columns = by_header(header) if header else None
     if columns is None and header and not any(CODE_SHAPE.fullmatch(clean_code(h)) for h in header):
         return []  # a header that names no code column: a parameter table or similar
@@ -253,7 +262,7 @@ def _fitted(
     columns: Columns, data: Sequence[Sequence[str]], header: Sequence[str]
 ) -> Columns | None:
     """The header's columns, or the cells' when the header contradicts them; None for no codes."""
-    columns = with_message(columns, data, header)
+    columns = prefer_prose(with_message(columns, data, header), data, header)
     if _plausible(columns, data):
         return columns
     by_what_cells_hold = by_cells(columns, data, header)
@@ -386,24 +395,40 @@ def _messages_under(region: Sequence[Located], index: int) -> list[str]:
 # --- lists of ``code: message`` -----------------------------------------------
 
 
-def _from_lists(region: Sequence[Located], documented: set[str]) -> Found:
+def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) -> Found:
     """Entries of ``code: message`` items, except items under a code heading (its messages)
-    and items only repeating ``documented`` codes."""
+    and items only repeating ``documented`` codes.
+
+    A code of a strict shape (``400``, ``E1001``, ``LIMIT_EXCEEDED``, ``EOrder:Unknown
+    position``) is a code wherever an item starts with it. Any other token
+    (``apiLimitExceeded``, ``Server Error``) only where the page marks it as code or bold
+    (`` `apiLimitExceeded`: …``, ``**notFound**: …``, ``<dt><code>…</code></dt>``), in a
+    run of at least two such items or paragraphs in one section, most of them
+    identifier-like: a field list (`` `label`: …``, `` `message`: …``) is no error list.
+    """
     found: Found = []
-    for position, item in _items_outside_code_headings(region):
-        entry = _item_entry(item, region[position].section)
-        if entry is not None and entry.code not in documented:
+    loose: Found = []
+    for position, block in _blocks_outside_code_headings(region):
+        section = region[position].section
+        entry = _item_entry(block, section) if isinstance(block, Item) else None
+        if entry is None:
+            entry = _loose_entry(block, section)
+            if entry is not None and entry.code not in documented:
+                loose.append((position, entry))
+        elif entry.code not in documented:
             found.append((position, entry))
-    return found
+    return found + _marked_runs(loose, doc) if loose else found
 
 
-def _items_outside_code_headings(region: Sequence[Located]) -> Iterator[tuple[int, Item]]:
+def _blocks_outside_code_headings(
+    region: Sequence[Located],
+) -> Iterator[tuple[int, Item | Paragraph]]:
     under_code = False
     for position, located in enumerate(region):
         block = located.block
         if isinstance(block, Heading):
             under_code = _CODE_HEADING.match(block.text) is not None
-        elif isinstance(block, Item) and not under_code:
+        elif isinstance(block, Item | Paragraph) and not under_code:
             yield position, block
 
 
@@ -418,6 +443,36 @@ def _item_entry(item: Item, section: str) -> Entry | None:
         return None
     message = match["message"] or ""
     return Entry(clean_code(match["code"]), message, section, "", {}, item.struck)
+
+
+def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
+    """A definition, item or paragraph that may document a code of another shape."""
+    if isinstance(block, Item) and block.term is not None:
+        code, message, struck = clean_code(block.term), block.text, block.struck
+    else:
+        match = _LOOSE_ITEM.match(block.text)
+        if match is None:
+            return None
+        code, message = clean_code(match["code"]), match["message"]
+        struck = isinstance(block, Item) and block.struck
+    if not code or len(code.split()) > _LOOSE_MAX_WORDS or len(code) > _MAX_CODE_LENGTH:
+        return None
+    return Entry(code, message, section, "", {}, struck)
+
+
+def _marked_runs(candidates: Found, doc: Document) -> Found:
+    """The candidates the page marks as code, in sections with a run of them (see _from_lists)."""
+    marked = marked_tokens(doc.text)
+    runs: dict[str, Found] = {}
+    for position, entry in candidates:
+        if entry.code in marked:
+            runs.setdefault(entry.section, []).append((position, entry))
+    found: Found = []
+    for run in runs.values():
+        shaped = sum(1 for _, entry in run if looks_like_code(entry.code))
+        if len(run) >= 2 and shaped * 2 > len(run):
+            found += run
+    return found
 
 
 def _code_item(text: str) -> re.Match[str] | None:

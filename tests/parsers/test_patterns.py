@@ -95,7 +95,10 @@ ISSUE_PATTERNS = {
 }  # fmt: skip
 # The long tail: one folder per exchange whose real error pages errata was never tuned for,
 # reconstructed page by page in the layouts those exchanges publish (Markdown, MDX, HTML).
-EXCHANGE_PROBES = {"binance", "gate", "kraken", "cryptocom", "deribit", "htx", "bybit"}
+EXCHANGE_PROBES = {
+    "binance", "gate", "kraken", "cryptocom", "deribit", "htx", "bybit", "bitget", "bitfinex",
+    "coinbase", "kraken-futures", "mexc", "gitbook",
+}  # fmt: skip
 
 
 def test_every_pattern_of_the_issue_and_every_probe_has_pages_with_a_history() -> None:
