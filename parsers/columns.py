@@ -45,9 +45,10 @@ _CODE_HEADERS: dict[str, int] = {
 
 # Headers that name the code column only when no header above does, and only beside a
 # message-like header (or as one of two columns): "Error | Additional Info" (Kraken), where
-# "Error" holds ``EGeneral:Invalid arguments``; next to a "Code" column, "Error" is the message.
+# "Error" holds ``EGeneral:Invalid arguments``, or "Reason | Meaning" (Gemini), where
+# "Reason" holds ``InsufficientFunds``; next to a "Code" column, either is the message.
 _WEAK_CODE_HEADERS: dict[str, int] = dict.fromkeys(
-    ["error", "errors", "error name", "error type", "error key"], 1
+    ["error", "errors", "error name", "error type", "error key", "reason", "error reason"], 1
 )
 
 _MESSAGE_HEADERS: dict[str, int] = {
@@ -92,12 +93,12 @@ PREFIXED = re.compile(
     r"[A-Z][a-z]{0,20}[A-Z][A-Za-z]{0,20}(?::[A-Za-z0-9_](?:[\w ./'-]{0,62}[A-Za-z0-9_])?)+"
 )
 # Broader, for judging a column under a code header: also lower_snake, kebab-case, dotted
-# (``transfer.disabled``, ``Order.NotFound``), CamelCase and lowerCamel ids (``notFound``)
-# and ``Prefix:Words``.
+# (``transfer.disabled``, ``Order.NotFound``), CamelCase and lowerCamel ids (``notFound``),
+# ``Prefix:Words`` and hexadecimal codes (``0x1f``).
 _CODE_LIKE = re.compile(
     rf"(?:{CODE_SHAPE.pattern})|[a-z][a-z0-9]*(?:[-._][a-z0-9]+)+"
     r"|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9_]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
-    rf"|{PREFIXED.pattern}|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+"
+    rf"|{PREFIXED.pattern}|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+|0x[0-9A-Fa-f]{{1,16}}"
 )
 # Any identifier-like token: what a cell under a code header may hold. No spaces, so prose
 # never becomes a code.

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -105,7 +106,7 @@ def extract(
     found = _from_tables(region)
     documented = {entry.code for _, entry in found}
     if layouts.headings:
-        found += _from_code_headings(region, documented)
+        found += _from_code_headings(region, found, documented)
     if layouts.lists:
         documented |= {entry.code for _, entry in found}
         found += _from_lists(region, documented, doc)
@@ -353,19 +354,30 @@ def _cell(row: Sequence[str], index: int) -> str:
 # --- a heading per code -------------------------------------------------------
 
 
-def _from_code_headings(region: Sequence[Located], documented: set[str]) -> Found:
-    """Entries of headings that name codes, except those only repeating ``documented`` codes."""
+def _from_code_headings(region: Sequence[Located], tables: Found, documented: set[str]) -> Found:
+    """Entries of headings that name codes, except those only repeating ``documented`` codes
+    and those that group other codes.
+
+    ``### 400 Bad Request`` above a table of ``create_ask_error`` … (Upbit), or
+    ``## 400`` above ``### 40001`` headings, is a section, not the code 400.
+    """
+    candidates = [
+        (i, match)
+        for i, located in enumerate(region)
+        if isinstance(located.block, Heading)
+        and (match := _CODE_HEADING.match(located.block.text)) is not None
+    ]
+    holding = sorted({position for position, _ in tables} | {i for i, _ in candidates})
+    ends = _section_ends(region)
     found: Found = []
-    for i, located in enumerate(region):
-        heading = located.block
-        if not isinstance(heading, Heading):
-            continue
-        match = _CODE_HEADING.match(heading.text)
-        if match is None:
-            continue
+    for i, match in candidates:
+        located, heading = region[i], region[i].block
+        assert isinstance(heading, Heading)
         codes = [c for c in re.split(r"\s*(?:/|,|&)\s*", match["codes"]) if c]
         if all(code in documented for code in codes):
             continue  # a detail heading below the table that lists these codes
+        if bisect.bisect_left(holding, ends[i]) - bisect.bisect_right(holding, i) > 0:
+            continue  # a heading over a table or headings of codes: a group, not a code
         name = match["name"] or ""
         messages = _messages_under(region, i) or ([name] if name else [""])
         extra = {"name": name} if name else {}
@@ -375,6 +387,20 @@ def _from_code_headings(region: Sequence[Located], documented: set[str]) -> Foun
             for message in messages
         ]
     return found
+
+
+def _section_ends(region: Sequence[Located]) -> dict[int, int]:
+    """For each heading's position, where its part ends: the next heading of its level or higher."""
+    ends: dict[int, int] = {}
+    open_: list[tuple[int, int]] = []  # (level, position) of headings still open
+    for position, located in enumerate(region):
+        if isinstance(located.block, Heading):
+            level = located.block.level
+            while open_ and open_[-1][0] >= level:
+                ends[open_.pop()[1]] = position
+            open_.append((level, position))
+    ends.update((position, len(region)) for _, position in open_)
+    return ends
 
 
 def _messages_under(region: Sequence[Located], index: int) -> list[str]:

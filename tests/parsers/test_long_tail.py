@@ -199,3 +199,53 @@ def test_a_hidden_header_table_reads_its_first_row_as_the_header(parser: str) ->
         ("-1000", "An unknown error occurred."),
         ("-1001", "Internal error."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("page", "codes"),
+    [
+        (
+            "## Errors\n\n### 400 Bad Request\n\n| Error name | Description |\n|---|---|\n"
+            "| create_ask_error | Failed to create the order |\n| validation_error | Invalid parameters |\n",
+            ["create_ask_error", "validation_error"],
+        ),
+        (
+            "## Errors\n\n### 400 Bad Request\n\n#### 40001\n\nFailed to create the order\n\n"
+            "#### 40002\n\nInvalid parameters\n",
+            ["40001", "40002"],
+        ),
+    ],
+    ids=["table", "headings"],
+)
+def test_a_status_heading_over_codes_is_their_section_not_a_code(
+    page: str, codes: list[str]
+) -> None:
+    section = "Errors > 400 Bad Request"
+    assert read(page) == [
+        (codes[0], "Failed to create the order", section),
+        (codes[1], "Invalid parameters", section),
+    ]
+
+
+def test_a_code_heading_over_prose_and_examples_stays_a_code() -> None:
+    page = (
+        "## Errors\n\n### 10001 Parameter error\n\nA parameter is missing.\n\n#### Example\n\n"
+        "| Field | Type |\n|---|---|\n| symbol | string |\n"
+    )
+    assert read(page) == [("10001", "A parameter is missing.", "Errors")]
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "codes"),
+    [
+        ("Reason | Meaning", ["InsufficientFunds | Not enough funds", "NoSSL | Use HTTPS"],
+         ["InsufficientFunds", "NoSSL"]),
+        ("Reason | Meaning", ["The key was wrong | Check it", "The order was late | Retry"], []),
+        ("HTTP Status | Reason", ["400 | Bad request", "401 | Unauthorized"], ["400", "401"]),
+        ("Code | Description", ["0x01 | Bad key", "0x1f | Bad signature"], ["0x01", "0x1f"]),
+    ],
+    ids=["reason-codes", "reason-prose", "reason-message", "hex"],
+)  # fmt: skip
+def test_which_column_holds_the_codes(header: str, rows: list[str], codes: list[str]) -> None:
+    page = "\n".join([f"| {header} |", "|---|---|", *(f"| {row} |" for row in rows)]) + "\n"
+    assert [e.code for e in parse("auto", page)] == codes

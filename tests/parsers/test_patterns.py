@@ -97,7 +97,7 @@ ISSUE_PATTERNS = {
 # reconstructed page by page in the layouts those exchanges publish (Markdown, MDX, HTML).
 EXCHANGE_PROBES = {
     "binance", "gate", "kraken", "cryptocom", "deribit", "htx", "bybit", "bitget", "bitfinex",
-    "coinbase", "kraken-futures", "mexc", "gitbook",
+    "coinbase", "kraken-futures", "mexc", "gitbook", "gemini", "upbit",
 }  # fmt: skip
 
 
