@@ -81,6 +81,8 @@ _MESSAGE_HEADERS: dict[str, int] = {
 }  # fmt: skip
 
 _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
+_PARENTHESISED = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
+_HEADER_PARTS = re.compile(r"\s*[/／|]\s*")
 
 # A code as docs print them: 0, -1013, 05001, 400100, E1001, ERR-102, AMBIGUOUS_SYMBOL.
 CODE_SHAPE = re.compile(r"-?\d{1,10}|[A-Za-z]{1,6}[-_]?\d{2,10}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
@@ -149,6 +151,20 @@ def message_score(name: str) -> int:
     return _MESSAGE_HEADERS.get(normalise_header(name), 0)
 
 
+def header_name(text: str) -> str:
+    """The name a header is known by: the whole header, else without a parenthesised note
+    (``Error Code (int)``), else the first known part of a bilingual one (``错误码 / Code``)."""
+    whole = normalise_header(text)
+    if _known(whole):
+        return whole
+    variants = [_PARENTHESISED.sub(" ", text), *_HEADER_PARTS.split(text)]
+    return next((name for name in map(normalise_header, variants) if _known(name)), whole)
+
+
+def _known(name: str) -> bool:
+    return name in _CODE_HEADERS or name in _WEAK_CODE_HEADERS or name in _MESSAGE_HEADERS
+
+
 def normalise_header(text: str) -> str:
     text = collapse(text).lower().replace("_", " ").replace("-", " ")
     return " ".join(_PUNCT.sub(" ", text).split())
@@ -161,7 +177,7 @@ def by_header(header: Sequence[str]) -> Columns | None:
     which is named like a message (``Code | Context | Recommended Action`` with an
     unknown word for "Context"): ``with_message`` then picks it by content.
     """
-    names = [normalise_header(h) for h in header]
+    names = [header_name(h) for h in header]
     code = _best(names, _CODE_HEADERS, exclude=-1)
     if code < 0:
         code = _best(names, _WEAK_CODE_HEADERS, exclude=-1)
@@ -194,7 +210,7 @@ def prefer_prose(columns: Columns, rows: Sequence[Sequence[str]], header: Sequen
     and only to a column of prose whose header is message-like; the names stay in
     ``extra`` under their header.
     """
-    names = [normalise_header(h) for h in header]
+    names = [header_name(h) for h in header]
     current = columns.message
     if not 0 <= current < len(names) or _MESSAGE_HEADERS.get(names[current], 0) >= 3:
         return columns

@@ -243,8 +243,12 @@ def test_a_code_heading_over_prose_and_examples_stays_a_code() -> None:
         ("Reason | Meaning", ["The key was wrong | Check it", "The order was late | Retry"], []),
         ("HTTP Status | Reason", ["400 | Bad request", "401 | Unauthorized"], ["400", "401"]),
         ("Code | Description", ["0x01 | Bad key", "0x1f | Bad signature"], ["0x01", "0x1f"]),
+        ("Error Code (int) | Message (en)", ["10001 | Bad key", "10002 | Bad sig"],
+         ["10001", "10002"]),
+        ("错误码 / Error Code | 错误信息 / Message", ["10001 | 参数错误", "10002 | 签名错误"],
+         ["10001", "10002"]),
     ],
-    ids=["reason-codes", "reason-prose", "reason-message", "hex"],
+    ids=["reason-codes", "reason-prose", "reason-message", "hex", "noted", "bilingual"],
 )  # fmt: skip
 def test_which_column_holds_the_codes(header: str, rows: list[str], codes: list[str]) -> None:
     page = "\n".join([f"| {header} |", "|---|---|", *(f"| {row} |" for row in rows)]) + "\n"
