@@ -32,7 +32,7 @@ _CODE_HEADERS: dict[str, int] = {
     **dict.fromkeys(
         [
             "status code", "reason code", "close code", "event code", "状态码", "狀態碼",
-            "label", "error label",
+            "label", "error label", "message code", "msg code", "message id",
         ],
         2,
     ),
@@ -55,7 +55,8 @@ _MESSAGE_HEADERS: dict[str, int] = {
     **dict.fromkeys(
         [
             "message", "error message", "msg", "error msg", "err msg", "errmsg",
-            "error_message", "message text", "messages", "short message", "错误消息", "错误信息", "错误提示",
+            "error_message", "message text", "message string", "messages", "short message",
+            "错误消息", "错误信息", "错误提示",
             "提示信息", "錯誤訊息", "錯誤消息", "錯誤信息", "消息", "信息", "メッセージ",
             "エラーメッセージ", "메시지", "오류 메시지",
         ],

@@ -247,8 +247,10 @@ def test_a_code_heading_over_prose_and_examples_stays_a_code() -> None:
          ["10001", "10002"]),
         ("错误码 / Error Code | 错误信息 / Message", ["10001 | 参数错误", "10002 | 签名错误"],
          ["10001", "10002"]),
+        ("message_code | message_string", ["ERR-5003 | Requests are too many.",
+         "ERR-5106 | Invalid request parameter."], ["ERR-5003", "ERR-5106"]),
     ],
-    ids=["reason-codes", "reason-prose", "reason-message", "hex", "noted", "bilingual"],
+    ids=["reason-codes", "reason-prose", "reason-message", "hex", "noted", "bilingual", "gmo"],
 )  # fmt: skip
 def test_which_column_holds_the_codes(header: str, rows: list[str], codes: list[str]) -> None:
     page = "\n".join([f"| {header} |", "|---|---|", *(f"| {row} |" for row in rows)]) + "\n"
