@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Table
 from errata.parsers.columns import (
@@ -64,6 +65,12 @@ _LOOSE_ITEM = re.compile(
     r"^(?P<code>[^\s:：][^:：\n]{0,63}?)\s*(?:[:：]|\s[-–—]\s)\s*(?P<message>\S.*)$", re.S
 )
 _LOOSE_MAX_WORDS = 3
+# What a section or a page about error codes says it is about, in the languages docs use.
+_ABOUT_ERRORS = re.compile(
+    r"\berr(?:or|ors)?\b|\bcodes?\b|\bfail|\bexception|\breject|\bwarning"
+    r"|错误|錯誤|异常|異常|失败|失敗|エラー|오류|에러",
+    re.IGNORECASE,
+)
 _CJK_LOCALES = frozenset({"zh", "ja", "ko"})
 _CAPTION_MAX = 100
 _SENTENCE_END = (".", ";", ",", ":", "。", "；", "，", "：")
@@ -430,7 +437,9 @@ def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) 
     (``apiLimitExceeded``, ``Server Error``) only where the page marks it as code or bold
     (`` `apiLimitExceeded`: …``, ``**notFound**: …``, ``<dt><code>…</code></dt>``), in a
     run of at least two such items or paragraphs in one section, most of them
-    identifier-like: a field list (`` `label`: …``, `` `message`: …``) is no error list.
+    identifier-like, in a section or page about errors: a field list (`` `label`: …``,
+    `` `message`: …``) or the values of an option (`` `EXPIRE_MAKER` - cancels the resting
+    order`` under "Self Trade Prevention Modes") is no error list.
     """
     found: Found = []
     loose: Found = []
@@ -487,18 +496,26 @@ def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
 
 
 def _marked_runs(candidates: Found, doc: Document) -> Found:
-    """The candidates the page marks as code, in sections with a run of them (see _from_lists)."""
+    """The candidates the page marks as code, in runs about errors (see _from_lists)."""
     marked = marked_tokens(doc.text)
     runs: dict[str, Found] = {}
     for position, entry in candidates:
         if entry.code in marked:
             runs.setdefault(entry.section, []).append((position, entry))
+    page_about_errors = _ABOUT_ERRORS.search(_url_words(doc.url)) is not None
     found: Found = []
-    for run in runs.values():
+    for section, run in runs.items():
         shaped = sum(1 for _, entry in run if looks_like_code(entry.code))
-        if len(run) >= 2 and shaped * 2 > len(run):
+        about_errors = page_about_errors or _ABOUT_ERRORS.search(section) is not None
+        if about_errors and len(run) >= 2 and shaped * 2 > len(run):
             found += run
     return found
+
+
+def _url_words(url: str) -> str:
+    """The path and fragment of a URL, where a page or part says what it is about."""
+    parts = urlsplit(url)
+    return f"{parts.path} {parts.fragment}".replace("-", " ").replace("_", " ")
 
 
 def _code_item(text: str) -> re.Match[str] | None:

@@ -143,8 +143,13 @@ def test_string_codes_the_page_marks_as_code_are_read(page: str) -> None:
         # prose paragraphs that start with a word and a colon
         "## Errors\n\n**Important:** error types can be added over time.\n\n"
         "Note: match on the code, never on the message.\n",
+        # the values of an option and the fields of a message (OX.FUN, KuCoin), not errors
+        "## Self Trade Prevention Modes\n\n`NONE` - has no protection.\n\n"
+        "`EXPIRE_MAKER` - cancels the resting order.\n\n`EXPIRE_TAKER` - cancels the aggressing order.\n",
+        "## Create connection\n\n**connectId**: the connection id.\n\n"
+        "**acceptUserMessage**: if true, user messages are received.\n",
     ],
-    ids=["unmarked", "field-list", "alone", "prose"],
+    ids=["unmarked", "field-list", "alone", "prose", "option-values", "fields"],
 )
 def test_unmarked_or_prose_items_stay_prose(page: str) -> None:
     assert read(page) == []
