@@ -182,7 +182,7 @@ def by_header(header: Sequence[str]) -> Columns | None:
     code = _best(names, _CODE_HEADERS, exclude=-1)
     if code < 0:
         code = _best(names, _WEAK_CODE_HEADERS, exclude=-1)
-    if code < 0:
+    if code < 0 or _responses_table(names, code):
         return None
     message = _best(names, _MESSAGE_HEADERS, exclude=code)
     if message < 0:
@@ -192,6 +192,13 @@ def by_header(header: Sequence[str]) -> Columns | None:
         elif not others or _CODE_HEADERS.get(names[code], 0) < 3:
             return None
     return _columns(code, message, header)
+
+
+def _responses_table(names: Sequence[str], code: int) -> bool:
+    """``Status | Meaning | Description | Schema``: the HTTP responses of one endpoint, as
+    OpenAPI renderers (widdershins, in Slate pages such as Gate's) write under every
+    endpoint; read as codes, a whole page would list 200 OK once per endpoint."""
+    return "schema" in names and _CODE_HEADERS.get(names[code], 0) <= 1
 
 
 def with_message(columns: Columns, rows: Sequence[Sequence[str]], header: Sequence[str]) -> Columns:

@@ -254,8 +254,13 @@ def test_a_code_heading_over_prose_and_examples_stays_a_code() -> None:
          ["10001", "10002"]),
         ("message_code | message_string", ["ERR-5003 | Requests are too many.",
          "ERR-5106 | Invalid request parameter."], ["ERR-5003", "ERR-5106"]),
+        ("Status | Meaning | Description | Schema", ["200 | OK | Success | Inline",
+         "400 | Bad Request | Invalid request | None"], []),
     ],
-    ids=["reason-codes", "reason-prose", "reason-message", "hex", "noted", "bilingual", "gmo"],
+    ids=[
+        "reason-codes", "reason-prose", "reason-message", "hex", "noted", "bilingual", "gmo",
+        "openapi-responses",
+    ],
 )  # fmt: skip
 def test_which_column_holds_the_codes(header: str, rows: list[str], codes: list[str]) -> None:
     page = "\n".join([f"| {header} |", "|---|---|", *(f"| {row} |" for row in rows)]) + "\n"
