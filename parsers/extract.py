@@ -59,6 +59,12 @@ _CODE_ITEM = re.compile(
 _PREFIXED_ITEM = re.compile(
     rf"^(?P<code>{PREFIXED.pattern})(?:\s*(?::|\s[-–—]\s)\s*(?P<message>\S.*))?$", re.S
 )
+# ``"EAPI:Rate limit exceeded" if the REST API counter exceeds the user's maximum.`` (Kraken's
+# rate-limit notes): in quotes, the code needs no colon after it.
+_QUOTES = ('"', "“")
+_QUOTED_PREFIXED_ITEM = re.compile(
+    rf"^[\"“](?P<code>{PREFIXED.pattern})[\"”]\s*(?:(?::|\s[-–—]\s)\s*)?(?P<message>\S.*)?$", re.S
+)
 # A token of any shape, then ``:`` or a spaced dash, then the message: a candidate the page
 # must mark as code (see _from_lists).
 _LOOSE_ITEM = re.compile(
@@ -440,19 +446,31 @@ def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) 
     identifier-like, in a section or page about errors: a field list (`` `label`: …``,
     `` `message`: …``) or the values of an option (`` `EXPIRE_MAKER` - cancels the resting
     order`` under "Self Trade Prevention Modes") is no error list.
+
+    A code in quotes (``"EOrder:Orders limit exceeded" if the number of open orders …``)
+    is mentioned, not listed: it counts only when no table, heading or list of the
+    watched part gives it, so moving the error list from a table into a list changes
+    nothing.
     """
     found: Found = []
     loose: Found = []
+    mentioned: Found = []
     for position, block in _blocks_outside_code_headings(region):
         section = region[position].section
         entry = _item_entry(block, section) if isinstance(block, Item) else None
         if entry is None:
-            entry = _loose_entry(block, section)
-            if entry is not None and entry.code not in documented:
-                loose.append((position, entry))
-        elif entry.code not in documented:
-            found.append((position, entry))
+            loose += _kept(_loose_entry(block, section), position, documented)
+        elif block.text.startswith(_QUOTES):
+            mentioned += _kept(entry, position, documented)
+        else:
+            found += _kept(entry, position, documented)
+    listed = {entry.code for _, entry in found}
+    found += [(position, e) for position, e in mentioned if e.code not in listed]
     return found + _marked_runs(loose, doc) if loose else found
+
+
+def _kept(entry: Entry | None, position: int, documented: set[str]) -> Found:
+    return [(position, entry)] if entry is not None and entry.code not in documented else []
 
 
 def _blocks_outside_code_headings(
@@ -519,5 +537,5 @@ def _url_words(url: str) -> str:
 
 
 def _code_item(text: str) -> re.Match[str] | None:
-    """``code: message`` with a code of a strict shape, or a ``Prefix:Words`` code."""
-    return _CODE_ITEM.match(text) or _PREFIXED_ITEM.match(text)
+    """``code: message`` with a code of a strict shape, or a ``Prefix:Words`` code (quoted or not)."""
+    return _CODE_ITEM.match(text) or _PREFIXED_ITEM.match(text) or _QUOTED_PREFIXED_ITEM.match(text)

@@ -265,3 +265,27 @@ def test_a_code_heading_over_prose_and_examples_stays_a_code() -> None:
 def test_which_column_holds_the_codes(header: str, rows: list[str], codes: list[str]) -> None:
     page = "\n".join([f"| {header} |", "|---|---|", *(f"| {row} |" for row in rows)]) + "\n"
     assert [e.code for e in parse("auto", page)] == codes
+
+
+RATE_LIMIT_NOTES = (
+    "## Rate Limits\n\n### Errors\n\n"
+    '* "EAPI:Rate limit exceeded" if the REST API counter exceeds the user\'s maximum.\n'
+    '* "EService: Throttled: [UNIX timestamp]" if there are too many concurrent requests.\n'
+    '* "EOrder:Orders limit exceeded" if the number of open orders in a pair is exceeded\n'
+)
+
+
+@pytest.mark.parametrize(
+    "errors",
+    [
+        "| Error | Additional Info |\n|---|---|\n| EOrder:Orders limit exceeded | (See Rate Limits) |\n",
+        "- `EOrder:Orders limit exceeded`: (See Rate Limits)\n",
+    ],
+    ids=["table", "list"],
+)
+def test_a_quoted_code_is_a_mention_unless_nothing_else_gives_it(errors: str) -> None:
+    page = f"## Example API Errors\n\n{errors}\n{RATE_LIMIT_NOTES}"
+    assert [(e.code, e.section) for e in parse("auto", page)] == [
+        ("EOrder:Orders limit exceeded", "Example API Errors"),
+        ("EAPI:Rate limit exceeded", "Rate Limits > Errors"),
+    ]
