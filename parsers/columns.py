@@ -65,6 +65,7 @@ _MESSAGE_HEADERS: dict[str, int] = {
     **dict.fromkeys(
         [
             "meaning", "reason", "reason text", "reason phrase", "text", "error text",
+            "error string",
             "error", "error description", "error reason", "含义", "含義", "文案", "原因",
             "context", "error context", "cause", "error cause", "错误描述", "錯誤描述", "错误说明",
             "錯誤說明", "错误原因", "錯誤原因", "訊息", "提示", "錯誤提示",

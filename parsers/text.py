@@ -22,6 +22,9 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _URL = r"\((?:[^()\s]|\([^()]{0,500}\)){0,2000}(?:\s+\"[^\"]{0,500}\")?\)"
 _IMAGE = re.compile(r"!\[([^\]]{0,300})\]" + _URL)
 _LINK = re.compile(r"\[([^\]]{1,300})\]" + _URL)
+# ``[](/docs/errors#-1000-unknown "Direct link to -1000 UNKNOWN")``: the hash link a docs site
+# appends to each heading, as an HTML-to-Markdown conversion of the page keeps it.
+_EMPTY_LINK = re.compile(r"\[\]" + _URL)
 _REF_LINK = re.compile(r"\[([^\]]{1,300})\]\[[^\]]{0,200}\]")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -112,6 +115,7 @@ def _md_plain(text: str) -> str:
         return text
     text = _ESCAPE.sub(lambda m: chr(0xF0000 + ord(m.group(1))), text)
     text = _IMAGE.sub(r"\1", text)
+    text = _EMPTY_LINK.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)

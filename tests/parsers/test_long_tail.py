@@ -256,10 +256,12 @@ def test_a_code_heading_over_prose_and_examples_stays_a_code() -> None:
          "ERR-5106 | Invalid request parameter."], ["ERR-5003", "ERR-5106"]),
         ("Status | Meaning | Description | Schema", ["200 | OK | Success | Inline",
          "400 | Bad Request | Invalid request | None"], []),
+        ("Error type | Error string", ["Tick | Price must be divisible by tick size.",
+         "PerpMargin | Insufficient margin to place order."], ["Tick", "PerpMargin"]),
     ],
     ids=[
         "reason-codes", "reason-prose", "reason-message", "hex", "noted", "bilingual", "gmo",
-        "openapi-responses",
+        "openapi-responses", "type-and-string",
     ],
 )  # fmt: skip
 def test_which_column_holds_the_codes(header: str, rows: list[str], codes: list[str]) -> None:
@@ -289,3 +291,15 @@ def test_a_quoted_code_is_a_mention_unless_nothing_else_gives_it(errors: str) ->
         ("EOrder:Orders limit exceeded", "Example API Errors"),
         ("EAPI:Rate limit exceeded", "Rate Limits > Errors"),
     ]
+
+
+def test_a_converted_docs_page_keeps_no_hash_links_in_its_headings() -> None:
+    """An HTML-to-Markdown copy of a Docusaurus page keeps each heading's hash link as ``[](…)``."""
+    page = (
+        "## 10xx - General issues[](/docs/errors#10xx "
+        '"Direct link to 10xx - General issues")\n\n'
+        '### -1000 UNKNOWN[](/docs/errors#-1000-unknown "Direct link to -1000 UNKNOWN")\n\n'
+        "  * An unknown error occurred while processing the request.\n"
+    )
+    (entry,) = parse("auto", page)
+    assert (entry.section, dict(entry.extra)) == ("10xx - General issues", {"name": "UNKNOWN"})
