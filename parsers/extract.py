@@ -6,11 +6,14 @@
 2. Name sections: the heading path below the selected heading, joined with
    `` > `` (the selected heading's own text when nothing is below it).
 3. Read every code-bearing structure of the watched part, in page order:
-   tables with a code column, a heading per code, ``code: message`` lists. A
-   page may mix them (three HTTP-status rows in a table above fifty code
-   headings). Headings and list items that only repeat codes a table already
-   gives are details, not more codes: TickDB repeats every row of its table as
-   a heading with an example below, and must not count each code twice.
+   tables with a code column, a heading per code, ``code: message`` lists and
+   definitions. A page may mix them (three HTTP-status rows in a table above
+   fifty code headings). Headings and list items that only repeat codes a table
+   already gives are details, not more codes: TickDB repeats every row of its
+   table as a heading with an example below, and must not count each code
+   twice. A code heading over a table or headings of codes is their section
+   (Upbit's ``### 400 Bad Request``), and a lone list item right above a table
+   its caption (Gate's ``- Authentication related``).
 4. Give the page one locale: the configured one, or the language the entries
    are written in, decided once for the whole watched part, so moving codes
    from headings into tables never changes their language. Pages that hold
@@ -375,17 +378,15 @@ def _from_code_headings(region: Sequence[Located], tables: Found, documented: se
     ``## 400`` above ``### 40001`` headings, is a section, not the code 400.
     """
     candidates = [
-        (i, match)
+        (i, heading, match)
         for i, located in enumerate(region)
-        if isinstance(located.block, Heading)
-        and (match := _CODE_HEADING.match(located.block.text)) is not None
+        if isinstance(heading := located.block, Heading)
+        and (match := _CODE_HEADING.match(heading.text)) is not None
     ]
-    holding = sorted({position for position, _ in tables} | {i for i, _ in candidates})
+    holding = sorted({position for position, _ in tables} | {i for i, _, _ in candidates})
     ends = _section_ends(region)
     found: Found = []
-    for i, match in candidates:
-        located, heading = region[i], region[i].block
-        assert isinstance(heading, Heading)
+    for i, heading, match in candidates:
         codes = [c for c in re.split(r"\s*(?:/|,|&)\s*", match["codes"]) if c]
         if all(code in documented for code in codes):
             continue  # a detail heading below the table that lists these codes
@@ -395,7 +396,7 @@ def _from_code_headings(region: Sequence[Located], tables: Found, documented: se
         messages = _messages_under(region, i) or ([name] if name else [""])
         extra = {"name": name} if name else {}
         found += [
-            (i, Entry(code, message, located.section, "", extra, heading.struck))
+            (i, Entry(code, message, region[i].section, "", extra, heading.struck))
             for code in codes
             for message in messages
         ]
