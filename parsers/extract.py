@@ -456,11 +456,15 @@ def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) 
     found: Found = []
     loose: Found = []
     mentioned: Found = []
+    page_about_errors = _ABOUT_ERRORS.search(_url_words(doc.url)) is not None
     for position, block in _blocks_outside_code_headings(region):
         section = region[position].section
         entry = _item_entry(block, section) if isinstance(block, Item) else None
         if entry is None:
-            loose += _kept(_loose_entry(block, section), position, documented)
+            # Only where errors are the subject: it also spares reading the prose of every
+            # endpoint section of a whole single-page doc.
+            if page_about_errors or _ABOUT_ERRORS.search(section):
+                loose += _kept(_loose_entry(block, section), position, documented)
         elif block.text.startswith(_QUOTES):
             mentioned += _kept(entry, position, documented)
         else:
@@ -515,18 +519,16 @@ def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
 
 
 def _marked_runs(candidates: Found, doc: Document) -> Found:
-    """The candidates the page marks as code, in runs about errors (see _from_lists)."""
+    """The candidates the page marks as code, in runs of them (see _from_lists)."""
     marked = marked_tokens(doc.text)
     runs: dict[str, Found] = {}
     for position, entry in candidates:
         if entry.code in marked:
             runs.setdefault(entry.section, []).append((position, entry))
-    page_about_errors = _ABOUT_ERRORS.search(_url_words(doc.url)) is not None
     found: Found = []
-    for section, run in runs.items():
+    for run in runs.values():
         shaped = sum(1 for _, entry in run if looks_like_code(entry.code))
-        about_errors = page_about_errors or _ABOUT_ERRORS.search(section) is not None
-        if about_errors and len(run) >= 2 and shaped * 2 > len(run):
+        if len(run) >= 2 and shaped * 2 > len(run):
             found += run
     return found
 
