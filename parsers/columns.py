@@ -30,7 +30,11 @@ _CODE_HEADERS: dict[str, int] = {
         3,
     ),
     **dict.fromkeys(
-        ["status code", "reason code", "close code", "event code", "状态码", "狀態碼"], 2
+        [
+            "status code", "reason code", "close code", "event code", "状态码", "狀態碼",
+            "label", "error label", "message code", "msg code", "message id",
+        ],
+        2,
     ),
     **dict.fromkeys(
         ["http status", "http status code", "http code", "http error code", "status",
@@ -39,11 +43,20 @@ _CODE_HEADERS: dict[str, int] = {
     ),
 }  # fmt: skip
 
+# Headers that name the code column only when no header above does, and only beside a
+# message-like header (or as one of two columns): "Error | Additional Info" (Kraken), where
+# "Error" holds ``EGeneral:Invalid arguments``, or "Reason | Meaning" (Gemini), where
+# "Reason" holds ``InsufficientFunds``; next to a "Code" column, either is the message.
+_WEAK_CODE_HEADERS: dict[str, int] = dict.fromkeys(
+    ["error", "errors", "error name", "error type", "error key", "reason", "error reason"], 1
+)
+
 _MESSAGE_HEADERS: dict[str, int] = {
     **dict.fromkeys(
         [
             "message", "error message", "msg", "error msg", "err msg", "errmsg",
-            "error_message", "message text", "messages", "错误消息", "错误信息", "错误提示",
+            "error_message", "message text", "message string", "messages", "short message",
+            "错误消息", "错误信息", "错误提示",
             "提示信息", "錯誤訊息", "錯誤消息", "錯誤信息", "消息", "信息", "メッセージ",
             "エラーメッセージ", "메시지", "오류 메시지",
         ],
@@ -52,6 +65,7 @@ _MESSAGE_HEADERS: dict[str, int] = {
     **dict.fromkeys(
         [
             "meaning", "reason", "reason text", "reason phrase", "text", "error text",
+            "error string",
             "error", "error description", "error reason", "含义", "含義", "文案", "原因",
             "context", "error context", "cause", "error cause", "错误描述", "錯誤描述", "错误说明",
             "錯誤說明", "错误原因", "錯誤原因", "訊息", "提示", "錯誤提示",
@@ -69,23 +83,35 @@ _MESSAGE_HEADERS: dict[str, int] = {
 }  # fmt: skip
 
 _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
+_PARENTHESISED = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
+_HEADER_PARTS = re.compile(r"\s*[/／|]\s*")
 
 # A code as docs print them: 0, -1013, 05001, 400100, E1001, ERR-102, AMBIGUOUS_SYMBOL.
 CODE_SHAPE = re.compile(r"-?\d{1,10}|[A-Za-z]{1,6}[-_]?\d{2,10}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 
+# ``Prefix:Words``: Kraken's ``EGeneral:Invalid arguments``, ``EBM:limit exceeded:CAL``. The
+# colon is never followed by a space, as it always is in prose; the words may hold spaces.
+# The prefix is an identifier, not a word: it has a second capital (``EOrder``, ``EAPI``).
+PREFIXED = re.compile(
+    r"[A-Z][a-z]{0,20}[A-Z][A-Za-z]{0,20}(?::[A-Za-z0-9_](?:[\w ./'-]{0,62}[A-Za-z0-9_])?)+"
+)
 # Broader, for judging a column under a code header: also lower_snake, kebab-case, dotted
-# (``transfer.disabled``, ``Order.NotFound``) and CamelCase ids.
+# (``transfer.disabled``, ``Order.NotFound``), CamelCase and lowerCamel ids (``notFound``),
+# ``Prefix:Words`` and hexadecimal codes (``0x1f``).
 _CODE_LIKE = re.compile(
     rf"(?:{CODE_SHAPE.pattern})|[a-z][a-z0-9]*(?:[-._][a-z0-9]+)+"
     r"|[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9_]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
+    rf"|{PREFIXED.pattern}|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+|0x[0-9A-Fa-f]{{1,16}}"
 )
 # Any identifier-like token: what a cell under a code header may hold. No spaces, so prose
 # never becomes a code.
 _IDENTIFIER = re.compile(r"[-+]?[A-Za-z0-9](?:[A-Za-z0-9_.\-]{0,62}[A-Za-z0-9_])?")
-_SEPARATORS = re.compile(r"\s*(?:/|,|&|、|，)\s*")
+_SEPARATORS = re.compile(r"\s*(?:/|,|&|、|，)\s*|\s+or\s+")
 _LEADING_CODE = re.compile(rf"(?P<code>{CODE_SHAPE.pattern})\s+(?P<rest>\S.*)", re.S)
 _HTTP_STATUS = re.compile(r"[1-5]\d\d")
+# What follows a code and is no name for it: ``0 or absent`` (Deribit's success row).
+_ALTERNATIVE = re.compile(r"\(?(?:or|and)\s", re.IGNORECASE)
 
 
 def looks_like_code(value: str) -> bool:
@@ -99,13 +125,14 @@ def codes_in_cell(value: str) -> tuple[list[str], str]:
     ``400 / 401`` is two codes; ``429 Too Many Requests`` is the code 429 named "Too
     Many Requests"; anything else is prose and no code.
     """
-    if _IDENTIFIER.fullmatch(value):
+    if _IDENTIFIER.fullmatch(value) or PREFIXED.fullmatch(value):
         return [value], ""
     parts = _SEPARATORS.split(value)
     if len(parts) > 1 and all(CODE_SHAPE.fullmatch(p) for p in parts):
         return parts, ""
     if leading := _LEADING_CODE.fullmatch(value):
-        return [leading["code"]], leading["rest"]
+        rest = leading["rest"]
+        return [leading["code"]], "" if _ALTERNATIVE.match(rest) else rest
     return [], ""
 
 
@@ -126,6 +153,20 @@ def message_score(name: str) -> int:
     return _MESSAGE_HEADERS.get(normalise_header(name), 0)
 
 
+def header_name(text: str) -> str:
+    """The name a header is known by: the whole header, else without a parenthesised note
+    (``Error Code (int)``), else the first known part of a bilingual one (``错误码 / Code``)."""
+    whole = normalise_header(text)
+    if _known(whole):
+        return whole
+    variants = [_PARENTHESISED.sub(" ", text), *_HEADER_PARTS.split(text)]
+    return next((name for name in map(normalise_header, variants) if _known(name)), whole)
+
+
+def _known(name: str) -> bool:
+    return name in _CODE_HEADERS or name in _WEAK_CODE_HEADERS or name in _MESSAGE_HEADERS
+
+
 def normalise_header(text: str) -> str:
     text = collapse(text).lower().replace("_", " ").replace("-", " ")
     return " ".join(_PUNCT.sub(" ", text).split())
@@ -138,18 +179,27 @@ def by_header(header: Sequence[str]) -> Columns | None:
     which is named like a message (``Code | Context | Recommended Action`` with an
     unknown word for "Context"): ``with_message`` then picks it by content.
     """
-    names = [normalise_header(h) for h in header]
+    names = [header_name(h) for h in header]
     code = _best(names, _CODE_HEADERS, exclude=-1)
     if code < 0:
+        code = _best(names, _WEAK_CODE_HEADERS, exclude=-1)
+    if code < 0 or _responses_table(names, code):
         return None
     message = _best(names, _MESSAGE_HEADERS, exclude=code)
     if message < 0:
         others = [i for i in range(len(names)) if i != code]
         if len(others) == 1:
             message = others[0]
-        elif not others or _CODE_HEADERS[names[code]] < 3:
+        elif not others or _CODE_HEADERS.get(names[code], 0) < 3:
             return None
     return _columns(code, message, header)
+
+
+def _responses_table(names: Sequence[str], code: int) -> bool:
+    """``Status | Meaning | Description | Schema``: the HTTP responses of one endpoint, as
+    OpenAPI renderers (widdershins, in Slate pages such as Gate's) write under every
+    endpoint; read as codes, a whole page would list 200 OK once per endpoint."""
+    return "schema" in names and _CODE_HEADERS.get(names[code], 0) <= 1
 
 
 def with_message(columns: Columns, rows: Sequence[Sequence[str]], header: Sequence[str]) -> Columns:
@@ -157,6 +207,32 @@ def with_message(columns: Columns, rows: Sequence[Sequence[str]], header: Sequen
     if columns.message >= 0:
         return columns
     return _columns(columns.code, _wordiest(rows, len(header), skip={columns.code}), header)
+
+
+def prefer_prose(columns: Columns, rows: Sequence[Sequence[str]], header: Sequence[str]) -> Columns:
+    """``columns`` with the message moved to the prose beside a column of identifiers.
+
+    ``Code | Error | Description`` with rows ``10000 | ERR_UNK | Unknown error``
+    (Bitfinex): "Error" outranks "Description" as a header, but its cells are names,
+    not messages, and the same codes were listed as ``10000 : Unknown error``
+    before. Only a column the header does not call the message outright gives way,
+    and only to a column of prose whose header is message-like; the names stay in
+    ``extra`` under their header.
+    """
+    names = [header_name(h) for h in header]
+    current = columns.message
+    if not 0 <= current < len(names) or _MESSAGE_HEADERS.get(names[current], 0) >= 3:
+        return columns
+    if not _mostly(rows, current, looks_like_code):
+        return columns
+    prose = [
+        (_MESSAGE_HEADERS[name], -i)
+        for i, name in enumerate(names)
+        if i not in (columns.code, current)
+        and name in _MESSAGE_HEADERS
+        and not _mostly(rows, i, looks_like_code)
+    ]
+    return _columns(columns.code, -max(prose)[1], header) if prose else columns
 
 
 def by_cells(

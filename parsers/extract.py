@@ -6,11 +6,14 @@
 2. Name sections: the heading path below the selected heading, joined with
    `` > `` (the selected heading's own text when nothing is below it).
 3. Read every code-bearing structure of the watched part, in page order:
-   tables with a code column, a heading per code, ``code: message`` lists. A
-   page may mix them (three HTTP-status rows in a table above fifty code
-   headings). Headings and list items that only repeat codes a table already
-   gives are details, not more codes: TickDB repeats every row of its table as
-   a heading with an example below, and must not count each code twice.
+   tables with a code column, a heading per code, ``code: message`` lists and
+   definitions. A page may mix them (three HTTP-status rows in a table above
+   fifty code headings). Headings and list items that only repeat codes a table
+   already gives are details, not more codes: TickDB repeats every row of its
+   table as a heading with an example below, and must not count each code
+   twice. A code heading over a table or headings of codes is their section
+   (Upbit's ``### 400 Bad Request``), and a lone list item right above a table
+   its caption (Gate's ``- Authentication related``).
 4. Give the page one locale: the configured one, or the language the entries
    are written in, decided once for the whole watched part, so moving codes
    from headings into tables never changes their language. Pages that hold
@@ -20,15 +23,18 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Table
 from errata.parsers.columns import (
     CODE_SHAPE,
+    PREFIXED,
     Columns,
     by_cells,
     by_content,
@@ -36,11 +42,12 @@ from errata.parsers.columns import (
     codes_in_cell,
     looks_like_code,
     normalise_header,
+    prefer_prose,
     with_message,
 )
 from errata.parsers.document import Document
 from errata.parsers.entry import Entry
-from errata.parsers.text import clean_code, script_locale, slug
+from errata.parsers.text import clean_code, marked_tokens, script_locale, slug
 
 _MAX_CODE_LENGTH = 64
 _CODE = CODE_SHAPE.pattern
@@ -51,7 +58,32 @@ _CODE_HEADING = re.compile(
 _CODE_ITEM = re.compile(
     rf"^(?P<code>{_CODE})\s*(?:[:：=]|\s[-–—|]\s|\s{{2,}})\s*(?P<message>.+)$", re.S
 )
+# ``EGeneral:Invalid arguments: The request payload is malformed`` (Kraken): the code ends at
+# the first colon followed by a space; an item may be the code alone.
+_PREFIXED_ITEM = re.compile(
+    rf"^(?P<code>{PREFIXED.pattern})(?:\s*(?::|\s[-–—]\s)\s*(?P<message>\S.*))?$", re.S
+)
+# ``"EAPI:Rate limit exceeded" if the REST API counter exceeds the user's maximum.`` (Kraken's
+# rate-limit notes): in quotes, the code needs no colon after it.
+_QUOTES = ('"', "“")
+_QUOTED_PREFIXED_ITEM = re.compile(
+    rf"^[\"“](?P<code>{PREFIXED.pattern})[\"”]\s*(?:(?::|\s[-–—]\s)\s*)?(?P<message>\S.*)?$", re.S
+)
+# A token of any shape, then ``:`` or a spaced dash, then the message: a candidate the page
+# must mark as code (see _from_lists).
+_LOOSE_ITEM = re.compile(
+    r"^(?P<code>[^\s:：][^:：\n]{0,63}?)\s*(?:[:：]|\s[-–—]\s)\s*(?P<message>\S.*)$", re.S
+)
+_LOOSE_MAX_WORDS = 3
+# What a section or a page about error codes says it is about, in the languages docs use.
+_ABOUT_ERRORS = re.compile(
+    r"\berr(?:or|ors)?\b|\bcodes?\b|\bfail|\bexception|\breject|\bwarning"
+    r"|错误|錯誤|异常|異常|失败|失敗|エラー|오류|에러",
+    re.IGNORECASE,
+)
 _CJK_LOCALES = frozenset({"zh", "ja", "ko"})
+_CAPTION_MAX = 100
+_SENTENCE_END = (".", ";", ",", ":", "。", "；", "，", "：")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,14 +119,14 @@ def extract(
     ``fragments`` lists acceptable anchors in order of preference (a site parser
     may add the ids a page used in earlier years); empty means the whole page.
     """
-    region = select(blocks, doc, fragments)
+    region = select(captioned(blocks), doc, fragments)
     found = _from_tables(region)
     documented = {entry.code for _, entry in found}
     if layouts.headings:
-        found += _from_code_headings(region, documented)
+        found += _from_code_headings(region, found, documented)
     if layouts.lists:
         documented |= {entry.code for _, entry in found}
-        found += _from_lists(region, documented)
+        found += _from_lists(region, documented, doc)
     found.sort(key=lambda item: item[0])  # stable: a table's rows keep their order
     return in_one_locale([entry for _, entry in found], doc.locale)
 
@@ -112,6 +144,39 @@ def in_one_locale(entries: Sequence[Entry], configured: str) -> list[Entry]:
         if script and count * 2 > len(entries):
             locale = script
     return [e if e.locale == locale else replace(e, locale=locale) for e in entries]
+
+
+def captioned(blocks: Iterable[Block]) -> Iterator[Block]:
+    """The blocks, with a lone list item right above a table turned into that table's caption.
+
+    Gate writes ``- Authentication related`` above each of its label tables: a
+    list of one short item that names the table below it, as a caption would.
+    An item in a longer list, or one that reads as a sentence, stays an item.
+    """
+    before: Block | None = None
+    held: Item | None = None
+    for block in blocks:
+        if held is not None:
+            yield Heading(7, held.text) if isinstance(block, Table) else held
+            held = None
+        if isinstance(block, Item) and not isinstance(before, Item) and _caption_like(block):
+            held = block
+        else:
+            yield block
+        before = block
+    if held is not None:
+        yield held
+
+
+def _caption_like(item: Item) -> bool:
+    text = item.text
+    return (
+        item.term is None
+        and 0 < len(text) <= _CAPTION_MAX
+        and "\n" not in text
+        and not text.endswith(_SENTENCE_END)
+        and _code_item(text) is None
+    )
 
 
 def select(blocks: Iterable[Block], doc: Document, fragments: Sequence[str]) -> list[Located]:
@@ -193,7 +258,9 @@ def _from_tables(region: Sequence[Located]) -> Found:
 
 
 def _table_entries(table: Table, section: str) -> list[Entry]:
-    header = list(table.header)
+    # A header of empty cells is none: GitBook's ``<table data-header-hidden>`` keeps an
+    # empty <thead> and writes its real header as the first body row.
+    header = list(table.header) if any(h.strip() for h in table.header) else []
     columns = by_header(header) if header else None
     if columns is None and header and not any(CODE_SHAPE.fullmatch(clean_code(h)) for h in header):
         return []  # a header that names no code column: a parameter table or similar
@@ -225,7 +292,7 @@ def _fitted(
     columns: Columns, data: Sequence[Sequence[str]], header: Sequence[str]
 ) -> Columns | None:
     """The header's columns, or the cells' when the header contradicts them; None for no codes."""
-    columns = with_message(columns, data, header)
+    columns = prefer_prose(with_message(columns, data, header), data, header)
     if _plausible(columns, data):
         return columns
     by_what_cells_hold = by_cells(columns, data, header)
@@ -316,28 +383,51 @@ def _cell(row: Sequence[str], index: int) -> str:
 # --- a heading per code -------------------------------------------------------
 
 
-def _from_code_headings(region: Sequence[Located], documented: set[str]) -> Found:
-    """Entries of headings that name codes, except those only repeating ``documented`` codes."""
+def _from_code_headings(region: Sequence[Located], tables: Found, documented: set[str]) -> Found:
+    """Entries of headings that name codes, except those only repeating ``documented`` codes
+    and those that group other codes.
+
+    ``### 400 Bad Request`` above a table of ``create_ask_error`` … (Upbit), or
+    ``## 400`` above ``### 40001`` headings, is a section, not the code 400.
+    """
+    candidates = [
+        (i, heading, match)
+        for i, located in enumerate(region)
+        if isinstance(heading := located.block, Heading)
+        and (match := _CODE_HEADING.match(heading.text)) is not None
+    ]
+    holding = sorted({position for position, _ in tables} | {i for i, _, _ in candidates})
+    ends = _section_ends(region)
     found: Found = []
-    for i, located in enumerate(region):
-        heading = located.block
-        if not isinstance(heading, Heading):
-            continue
-        match = _CODE_HEADING.match(heading.text)
-        if match is None:
-            continue
+    for i, heading, match in candidates:
         codes = [c for c in re.split(r"\s*(?:/|,|&)\s*", match["codes"]) if c]
         if all(code in documented for code in codes):
             continue  # a detail heading below the table that lists these codes
+        if bisect.bisect_left(holding, ends[i]) - bisect.bisect_right(holding, i) > 0:
+            continue  # a heading over a table or headings of codes: a group, not a code
         name = match["name"] or ""
         messages = _messages_under(region, i) or ([name] if name else [""])
         extra = {"name": name} if name else {}
         found += [
-            (i, Entry(code, message, located.section, "", extra, heading.struck))
+            (i, Entry(code, message, region[i].section, "", extra, heading.struck))
             for code in codes
             for message in messages
         ]
     return found
+
+
+def _section_ends(region: Sequence[Located]) -> dict[int, int]:
+    """For each heading's position, where its part ends: the next heading of its level or higher."""
+    ends: dict[int, int] = {}
+    open_: list[tuple[int, int]] = []  # (level, position) of headings still open
+    for position, located in enumerate(region):
+        if isinstance(located.block, Heading):
+            level = located.block.level
+            while open_ and open_[-1][0] >= level:
+                ends[open_.pop()[1]] = position
+            open_.append((level, position))
+    ends.update((position, len(region)) for _, position in open_)
+    return ends
 
 
 def _messages_under(region: Sequence[Located], index: int) -> list[str]:
@@ -358,24 +448,58 @@ def _messages_under(region: Sequence[Located], index: int) -> list[str]:
 # --- lists of ``code: message`` -----------------------------------------------
 
 
-def _from_lists(region: Sequence[Located], documented: set[str]) -> Found:
+def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) -> Found:
     """Entries of ``code: message`` items, except items under a code heading (its messages)
-    and items only repeating ``documented`` codes."""
+    and items only repeating ``documented`` codes.
+
+    A code of a strict shape (``400``, ``E1001``, ``LIMIT_EXCEEDED``, ``EOrder:Unknown
+    position``) is a code wherever an item starts with it. Any other token
+    (``apiLimitExceeded``, ``Server Error``) only where the page marks it as code or bold
+    (`` `apiLimitExceeded`: …``, ``**notFound**: …``, ``<dt><code>…</code></dt>``), in a
+    run of at least two such items or paragraphs in one section, most of them
+    identifier-like, in a section or page about errors: a field list (`` `label`: …``,
+    `` `message`: …``) or the values of an option (`` `EXPIRE_MAKER` - cancels the resting
+    order`` under "Self Trade Prevention Modes") is no error list.
+
+    A code in quotes (``"EOrder:Orders limit exceeded" if the number of open orders …``)
+    is mentioned, not listed: it counts only when no table, heading or list of the
+    watched part gives it, so moving the error list from a table into a list changes
+    nothing.
+    """
     found: Found = []
-    for position, item in _items_outside_code_headings(region):
-        entry = _item_entry(item, region[position].section)
-        if entry is not None and entry.code not in documented:
-            found.append((position, entry))
-    return found
+    loose: Found = []
+    mentioned: Found = []
+    page_about_errors = _ABOUT_ERRORS.search(_url_words(doc.url)) is not None
+    for position, block in _blocks_outside_code_headings(region):
+        section = region[position].section
+        entry = _item_entry(block, section) if isinstance(block, Item) else None
+        if entry is None:
+            # Only where errors are the subject: it also spares reading the prose of every
+            # endpoint section of a whole single-page doc.
+            if page_about_errors or _ABOUT_ERRORS.search(section):
+                loose += _kept(_loose_entry(block, section), position, documented)
+        elif block.text.startswith(_QUOTES):
+            mentioned += _kept(entry, position, documented)
+        else:
+            found += _kept(entry, position, documented)
+    listed = {entry.code for _, entry in found}
+    found += [(position, e) for position, e in mentioned if e.code not in listed]
+    return found + _marked_runs(loose, doc) if loose else found
 
 
-def _items_outside_code_headings(region: Sequence[Located]) -> Iterator[tuple[int, Item]]:
+def _kept(entry: Entry | None, position: int, documented: set[str]) -> Found:
+    return [(position, entry)] if entry is not None and entry.code not in documented else []
+
+
+def _blocks_outside_code_headings(
+    region: Sequence[Located],
+) -> Iterator[tuple[int, Item | Paragraph]]:
     under_code = False
     for position, located in enumerate(region):
         block = located.block
         if isinstance(block, Heading):
             under_code = _CODE_HEADING.match(block.text) is not None
-        elif isinstance(block, Item) and not under_code:
+        elif isinstance(block, Item | Paragraph) and not under_code:
             yield position, block
 
 
@@ -385,7 +509,49 @@ def _item_entry(item: Item, section: str) -> Entry | None:
         if CODE_SHAPE.fullmatch(code):
             return Entry(code, item.text, section, "", {}, item.struck)
         return None
-    match = _CODE_ITEM.match(item.text)
+    match = _code_item(item.text)
     if match is None:
         return None
-    return Entry(clean_code(match["code"]), match["message"], section, "", {}, item.struck)
+    message = match["message"] or ""
+    return Entry(clean_code(match["code"]), message, section, "", {}, item.struck)
+
+
+def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
+    """A definition, item or paragraph that may document a code of another shape."""
+    if isinstance(block, Item) and block.term is not None:
+        code, message, struck = clean_code(block.term), block.text, block.struck
+    else:
+        match = _LOOSE_ITEM.match(block.text)
+        if match is None:
+            return None
+        code, message = clean_code(match["code"]), match["message"]
+        struck = isinstance(block, Item) and block.struck
+    if not code or len(code.split()) > _LOOSE_MAX_WORDS or len(code) > _MAX_CODE_LENGTH:
+        return None
+    return Entry(code, message, section, "", {}, struck)
+
+
+def _marked_runs(candidates: Found, doc: Document) -> Found:
+    """The candidates the page marks as code, in runs of them (see _from_lists)."""
+    marked = marked_tokens(doc.text)
+    runs: dict[str, Found] = {}
+    for position, entry in candidates:
+        if entry.code in marked:
+            runs.setdefault(entry.section, []).append((position, entry))
+    found: Found = []
+    for run in runs.values():
+        shaped = sum(1 for _, entry in run if looks_like_code(entry.code))
+        if len(run) >= 2 and shaped * 2 > len(run):
+            found += run
+    return found
+
+
+def _url_words(url: str) -> str:
+    """The path and fragment of a URL, where a page or part says what it is about."""
+    parts = urlsplit(url)
+    return f"{parts.path} {parts.fragment}".replace("-", " ").replace("_", " ")
+
+
+def _code_item(text: str) -> re.Match[str] | None:
+    """``code: message`` with a code of a strict shape, or a ``Prefix:Words`` code (quoted or not)."""
+    return _CODE_ITEM.match(text) or _PREFIXED_ITEM.match(text) or _QUOTED_PREFIXED_ITEM.match(text)

@@ -22,6 +22,9 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _URL = r"\((?:[^()\s]|\([^()]{0,500}\)){0,2000}(?:\s+\"[^\"]{0,500}\")?\)"
 _IMAGE = re.compile(r"!\[([^\]]{0,300})\]" + _URL)
 _LINK = re.compile(r"\[([^\]]{1,300})\]" + _URL)
+# ``[](/docs/errors#-1000-unknown "Direct link to -1000 UNKNOWN")``: the hash link a docs site
+# appends to each heading, as an HTML-to-Markdown conversion of the page keeps it.
+_EMPTY_LINK = re.compile(r"\[\]" + _URL)
 _REF_LINK = re.compile(r"\[([^\]]{1,300})\]\[[^\]]{0,200}\]")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -114,6 +117,7 @@ def _md_plain(text: str) -> str:
         return text
     text = _ESCAPE.sub(lambda m: chr(0xF0000 + ord(m.group(1))), text)
     text = _IMAGE.sub(r"\1", text)
+    text = _EMPTY_LINK.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
@@ -125,6 +129,29 @@ def _md_plain(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     return re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group()) - 0xF0000), text)
+
+
+_MARKED = re.compile(
+    r"(?<!`)`([^`\n]{1,64})`(?!`)|\*\*([^*\n]{1,64})\*\*"
+    r"|<(code|strong|b|tt|samp|kbd)(?:\s[^<>]*)?>([^<>\n]{1,64})</\3>",
+    re.IGNORECASE,
+)
+
+
+def marked_tokens(source: str) -> frozenset[str]:
+    """Every short text the page's source sets as code or bold, as a code would be cleaned.
+
+    The block readers flatten inline markup; this keeps what the markup said, so a
+    list item that reads ``notFound: The requested information could not be found``
+    can be told from prose: the page wrote `` `notFound` `` or ``<code>notFound</code>``.
+    """
+    found: set[str] = set()
+    for match in _MARKED.finditer(source):
+        text = match.group(1) or match.group(2) or match.group(4) or ""
+        token = clean_code(html.unescape(text) if "&" in text else text)
+        if token:
+            found.add(token)
+    return frozenset(found)
 
 
 def clean_code(text: str) -> str:

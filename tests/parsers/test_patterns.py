@@ -89,19 +89,31 @@ VERSIONS = [Version(h, name) for h in HISTORIES for name in spec_of(h)["versions
 STEPS = [(h, s) for h in HISTORIES for s in spec_of(h)["steps"]]
 
 
-def test_every_pattern_of_the_issue_has_pages_with_a_history() -> None:
-    patterns = {h.parent.name for h in HISTORIES}
-    assert patterns == {
-        "mixed-layouts", "contradicted-header", "string-codes", "column-names", "locale-flip",
-        "embedded-html-table", "struck-codes", "structured-data", "front-matter-anchor",
-    }  # fmt: skip
+ISSUE_PATTERNS = {
+    "mixed-layouts", "contradicted-header", "string-codes", "column-names", "locale-flip",
+    "embedded-html-table", "struck-codes", "structured-data", "front-matter-anchor",
+}  # fmt: skip
+# The long tail: one folder per exchange whose real error pages errata was never tuned for,
+# reconstructed page by page in the layouts those exchanges publish (Markdown, MDX, HTML).
+EXCHANGE_PROBES = {
+    "binance", "gate", "kraken", "cryptocom", "deribit", "htx", "bybit", "bitget", "bitfinex",
+    "coinbase", "kraken-futures", "mexc", "gitbook", "gemini", "upbit", "hyperliquid",
+}  # fmt: skip
+
+
+def test_every_pattern_of_the_issue_and_every_probe_has_pages_with_a_history() -> None:
+    assert {h.parent.name for h in HISTORIES} == ISSUE_PATTERNS | EXCHANGE_PROBES
     assert all(len(spec_of(h)["versions"]) >= 2 for h in HISTORIES)
+    probes = [h for h in HISTORIES if h.parent.name in EXCHANGE_PROBES]
+    assert all(len(spec_of(h)["versions"]) >= 3 for h in probes)
 
 
 @pytest.mark.parametrize("version", VERSIONS, ids=[v.id for v in VERSIONS])
 def test_every_code_the_page_documents_is_extracted(version: Version) -> None:
     documented = version.documented_codes()
-    assert sum(documented.values()) >= 20 or "column-names/chinese" in version.id
+    # Volume where a pattern needs it; an exchange's page is as long as the exchange made it.
+    probe = version.history.parent.name in EXCHANGE_PROBES
+    assert sum(documented.values()) >= (10 if probe else 20) or "column-names/chinese" in version.id
     assert Counter(e.code for e in version.entries()) == documented
 
 
