@@ -20,13 +20,12 @@ read-only commands never load it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from errata.errors import DeliveryError
 from errata.reports import markdown, text
-from errata.reports.channels.base import Channel, Context, channel, secret
+from errata.reports.channels.base import Channel, Context, channel, secret, silenced
 from errata.reports.model import Report
 
 FORMATS = ("text", "markdown")
@@ -42,27 +41,12 @@ class AppriseChannel:
     def send(self, report: Report, _context: Context) -> None:
         render = markdown.render_markdown if self._format == "markdown" else text.render_text
         title = f"{report.title}: {report.summary()}"
-        with _quiet():
+        with silenced(("apprise", "urllib3"), logging.CRITICAL):
             sent = self._notifier.notify(
                 body=render(report), title=title, body_format=self._body_format
             )
         if not sent:
             raise DeliveryError("apprise: the service did not accept the notification")
-
-
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """Apprise logs hosts and, at debug level, payloads and URLs; urllib3 (under requests) logs
-    each request's path, where many services keep their token."""
-    loggers = [logging.getLogger(name) for name in ("apprise", "urllib3")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 @channel(
@@ -81,7 +65,7 @@ def build(settings: Mapping[str, Any], env: Mapping[str, str]) -> Channel:
     except ImportError:
         raise DeliveryError(f"apprise: the apprise package is not installed: {INSTALL}", transient=False) from None  # fmt: skip
     notifier = apprise.Apprise()
-    with _quiet():
+    with silenced(("apprise", "urllib3"), logging.CRITICAL):
         added = notifier.add(url)
     if not added:
         variable = settings["url_env"]

@@ -8,7 +8,9 @@ process environment, where its secrets live; it never stores or logs them.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -117,3 +119,18 @@ def secret(settings: Mapping[str, Any], key: str, env: Mapping[str, str]) -> str
 
 def optional_secret(settings: Mapping[str, Any], key: str, env: Mapping[str, str]) -> str | None:
     return secret(settings, key, env) if key in settings else None
+
+
+@contextmanager
+def silenced(names: Sequence[str], level: int) -> Iterator[None]:
+    """Raise these loggers to ``level`` while a message is sent: client libraries log the URLs
+    and paths that hold a channel's secret (a web hook's URL, an Apprise token)."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, old in zip(loggers, levels, strict=True):
+            logger.setLevel(old)

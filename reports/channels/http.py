@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from errata.errors import DeliveryError
-from errata.reports.channels.base import secret
+from errata.reports.channels.base import secret, silenced
 
 TIMEOUT = httpx.Timeout(15.0, connect=10.0)
 USER_AGENT = "errata-notify"
@@ -50,7 +49,7 @@ def post(url: str, body: bytes, headers: Mapping[str, str], what: str) -> httpx.
     """POST ``body``; a DeliveryError for anything but a 2xx (5xx and 429 are transient)."""
     try:
         with (
-            _unlogged(),
+            silenced(("httpx", "httpcore"), logging.WARNING),
             httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=True) as client,
         ):
             response = client.post(
@@ -99,17 +98,3 @@ _TRANSIENT_DNS = frozenset(
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after", "")
     return float(value) if value.isdigit() else None
-
-
-@contextmanager
-def _unlogged() -> Iterator[None]:
-    """httpx logs each request's URL at debug level; a web hook's URL is its secret."""
-    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
