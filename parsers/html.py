@@ -15,7 +15,17 @@ from collections.abc import Iterator, Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
+from errata.parsers.blocks import (
+    TAB,
+    Block,
+    Heading,
+    Item,
+    Paragraph,
+    Rows,
+    Rule,
+    Table,
+    tabs_leveled,
+)
 from errata.parsers.document import Document
 from errata.parsers.text import heading_text
 
@@ -60,12 +70,20 @@ _CLOSERS = {
         for name in (b"script", b"style", b"template", b"textarea", b"xmp")
     },
 }
+_MAY_BE_TABS = frozenset({"div", "ul", "ol", "section"})
+_LISTS_OR_TABS = _MAY_BE_TABS | {"dl"}
+_TAB_ROLES = frozenset({"tablist", "tabpanel"})
+_TAB_DEPTH = 4  # how far up from a tab panel its tab list may be
 _MAX_COLSPAN = 64
 _MAX_ROWSPAN = 10_000
 
 
 def blocks(doc: Document | str, fragments: Sequence[str] = ()) -> Iterator[Block]:
     """Blocks of the page, starting at the first fragment found by id when there is one."""
+    return tabs_leveled(_blocks(doc, fragments))
+
+
+def _blocks(doc: Document | str, fragments: Sequence[str]) -> Iterator[Block]:
     if isinstance(doc, Document) and doc.raw is not None and doc.given_text is None:
         for fragment in fragments:
             section = _section_only(doc.raw, fragment, doc.encoding())
@@ -216,10 +234,8 @@ def _own_blocks(node: LexborNode) -> Iterator[Block] | None:
         return iter((_heading(node),))
     if tag == "table":
         return _captioned_table(node)
-    if tag in ("ul", "ol"):
-        return _list(node)
-    if tag == "dl":
-        return _definitions(node)
+    if tag in _LISTS_OR_TABS and (listed := _list_or_tabs(node, tag)) is not None:
+        return listed
     if tag == "p" and node.css_first("table") is None:
         return iter((Paragraph(lambda: _flatten(node)),))
     if tag == "hr":
@@ -231,6 +247,42 @@ def _own_blocks(node: LexborNode) -> Iterator[Block] | None:
             return iter((Paragraph(lambda: _flatten(node)),))
         return iter(())
     return None
+
+
+def _list_or_tabs(node: LexborNode, tag: str) -> Iterator[Block] | None:
+    """A list, a definition list, a tab panel or a tab list (its labels go to the panels);
+    None for another ``div`` or ``section``."""
+    if tag in _MAY_BE_TABS and (role := node.attributes.get("role")) in _TAB_ROLES:
+        return _tab_panel(node) if role == "tabpanel" else iter(())
+    if tag in ("ul", "ol"):
+        return _list(node)
+    return _definitions(node) if tag == "dl" else None
+
+
+def _tab_panel(panel: LexborNode) -> Iterator[Block]:
+    """A tab's content under a heading of its label, ended by a heading without text."""
+    yield Heading(TAB, heading_text(_tab_label(panel)))
+    yield from _children(panel)
+    yield Heading(TAB, "")
+
+
+def _tab_label(panel: LexborNode) -> str:
+    """The label of a tab panel: the tab naming it (``aria-labelledby``), else the tab at its
+    place in the nearest tab list around it (Docusaurus sets no ids)."""
+    around = panel.parent
+    for _ in range(_TAB_DEPTH):
+        if around is None:
+            return ""
+        tabs = around.css('[role="tab"]')
+        if tabs:
+            named = panel.attributes.get("aria-labelledby")
+            by_id = [t for t in tabs if named and t.id == named]
+            panels = [p.mem_id for p in around.css('[role="tabpanel"]')]
+            place = panels.index(panel.mem_id) if panel.mem_id in panels else len(tabs)
+            tab = by_id[0] if by_id else tabs[place] if place < len(tabs) else None
+            return _flatten(tab) if tab is not None else ""
+        around = around.parent
+    return ""
 
 
 def _captioned_table(node: LexborNode) -> Iterator[Block]:

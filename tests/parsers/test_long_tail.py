@@ -303,3 +303,65 @@ def test_a_converted_docs_page_keeps_no_hash_links_in_its_headings() -> None:
     )
     (entry,) = parse("auto", page)
     assert (entry.section, dict(entry.extra)) == ("10xx - General issues", {"name": "UNKNOWN"})
+
+
+TAB_TABLES = {
+    "mdx": (
+        '## Spot Margin Trade\n\n<Tabs>\n<TabItem value="uta" label="Unified account" default>\n\n'
+        "|Code |Description |\n|:--|:--|\n|176002 |Query user account info error |\n"
+        "|176003 |Query user loan info error |\n\n</TabItem>\n"
+        '<TabItem value="classic" label="Classic account">\n\n'
+        "|Code |Description |\n|:--|:--|\n|176002 |Query user account info error |\n"
+        "|176010 |Failed to locate the coins to borrow |\n\n</TabItem>\n</Tabs>\n\n"
+        "Codes outside the tabs:\n\n- 176099: After the tabs\n"
+    ),
+    "gitbook": (
+        '## Spot Margin Trade\n\n{% tabs %}\n{% tab title="Unified account" %}\n'
+        "| Code | Description |\n|---|---|\n| 176002 | Query user account info error |\n"
+        "| 176003 | Query user loan info error |\n{% endtab %}\n\n"
+        '{% tab title="Classic account" %}\n| Code | Description |\n|---|---|\n'
+        "| 176002 | Query user account info error |\n"
+        "| 176010 | Failed to locate the coins to borrow |\n{% endtab %}\n{% endtabs %}\n\n"
+        "Codes outside the tabs:\n\n- 176099: After the tabs\n"
+    ),
+    "mintlify": (
+        '## Spot Margin Trade\n\n<Tabs>\n  <Tab title="Unified account">\n'
+        "| Code | Description |\n|---|---|\n| 176002 | Query user account info error |\n"
+        '| 176003 | Query user loan info error |\n  </Tab>\n  <Tab title="Classic account">\n'
+        "| Code | Description |\n|---|---|\n| 176002 | Query user account info error |\n"
+        "| 176010 | Failed to locate the coins to borrow |\n  </Tab>\n</Tabs>\n\n"
+        "Codes outside the tabs:\n\n- 176099: After the tabs\n"
+    ),
+    "docusaurus-html": (
+        '<h2>Spot Margin Trade</h2><div class="tabs-container"><ul role="tablist" class="tabs">'
+        '<li role="tab" aria-selected="true">Unified account</li><li role="tab">Classic account'
+        '</li></ul><div class="margin-top--md"><div role="tabpanel"><table><thead><tr><th>Code</th>'
+        "<th>Description</th></tr></thead><tbody><tr><td>176002</td><td>Query user account info error"
+        "</td></tr><tr><td>176003</td><td>Query user loan info error</td></tr></tbody></table></div>"
+        '<div role="tabpanel" hidden=""><table><thead><tr><th>Code</th><th>Description</th></tr>'
+        "</thead><tbody><tr><td>176002</td><td>Query user account info error</td></tr><tr><td>176010"
+        "</td><td>Failed to locate the coins to borrow</td></tr></tbody></table></div></div></div>"
+        "<p>Codes outside the tabs:</p><ul><li>176099: After the tabs</li></ul>"
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(TAB_TABLES.values()), ids=list(TAB_TABLES))
+def test_each_tab_is_a_section_under_its_heading(page: str) -> None:
+    unified, classic = "Spot Margin Trade > Unified account", "Spot Margin Trade > Classic account"
+    assert [(code, section) for code, _, section in read(page)] == [
+        ("176002", unified),
+        ("176003", unified),
+        ("176002", classic),
+        ("176010", classic),
+        ("176099", "Spot Margin Trade"),
+    ]
+
+
+def test_a_tab_without_a_label_is_named_by_its_value_and_liquid_tags_are_no_prose() -> None:
+    page = (
+        '## Errors\n\n{% hint style="info" %}\nMatch on the code.\n{% endhint %}\n\n<Tabs>\n'
+        '<TabItem value="spot">\n\n| Code | Message |\n|---|---|\n| 1 | a |\n\n</TabItem>\n</Tabs>\n'
+        "\n### 10001\n\n{% hint %}\nThe key is wrong.\n{% endhint %}\n"
+    )
+    assert read(page) == [("1", "a", "Errors > spot"), ("10001", "The key is wrong.", "Errors")]
