@@ -47,7 +47,7 @@ from errata.parsers.columns import (
 )
 from errata.parsers.document import Document
 from errata.parsers.entry import Entry
-from errata.parsers.text import clean_code, marked_tokens, script_locale, slug
+from errata.parsers.text import clean_code, script_locale, slug
 
 _MAX_CODE_LENGTH = 64
 _CODE = CODE_SHAPE.pattern
@@ -484,7 +484,7 @@ def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) 
             found += _kept(entry, position, documented)
     listed = {entry.code for _, entry in found}
     found += [(position, e) for position, e in mentioned if e.code not in listed]
-    return found + _marked_runs(loose, doc) if loose else found
+    return found + _marked_runs(loose) if loose else found
 
 
 def _kept(entry: Entry | None, position: int, documented: set[str]) -> Found:
@@ -517,7 +517,11 @@ def _item_entry(item: Item, section: str) -> Entry | None:
 
 
 def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
-    """A definition, item or paragraph that may document a code of another shape."""
+    """A definition, item or paragraph that starts with a code of another shape, marked as code
+    or bold (its ``Lead``): the token it starts with, before ``:`` or a spaced dash."""
+    marked = block.lead.token
+    if not marked or len(marked.split()) > _LOOSE_MAX_WORDS or len(marked) > _MAX_CODE_LENGTH:
+        return None  # decided before the prose is read
     if isinstance(block, Item) and block.term is not None:
         code, message, struck = clean_code(block.term), block.text, block.struck
     else:
@@ -526,18 +530,14 @@ def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
             return None
         code, message = clean_code(match["code"]), match["message"]
         struck = isinstance(block, Item) and block.struck
-    if not code or len(code.split()) > _LOOSE_MAX_WORDS or len(code) > _MAX_CODE_LENGTH:
-        return None
-    return Entry(code, message, section, "", {}, struck)
+    return Entry(code, message, section, "", {}, struck) if code == marked else None
 
 
-def _marked_runs(candidates: Found, doc: Document) -> Found:
-    """The candidates the page marks as code, in runs of them (see _from_lists)."""
-    marked = marked_tokens(doc.text)
+def _marked_runs(candidates: Found) -> Found:
+    """The marked candidates in runs of them (see _from_lists)."""
     runs: dict[str, Found] = {}
     for position, entry in candidates:
-        if entry.code in marked:
-            runs.setdefault(entry.section, []).append((position, entry))
+        runs.setdefault(entry.section, []).append((position, entry))
     found: Found = []
     for run in runs.values():
         shaped = sum(1 for _, entry in run if looks_like_code(entry.code))

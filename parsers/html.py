@@ -16,10 +16,12 @@ from collections.abc import Iterator, Sequence
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from errata.parsers.blocks import (
+    NO_LEAD,
     TAB,
     Block,
     Heading,
     Item,
+    Lead,
     Paragraph,
     Rows,
     Rule,
@@ -27,7 +29,7 @@ from errata.parsers.blocks import (
     tabs_leveled,
 )
 from errata.parsers.document import Document
-from errata.parsers.text import heading_text
+from errata.parsers.text import clean_code, heading_text
 
 _LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIP = frozenset(
@@ -70,6 +72,8 @@ _CLOSERS = {
         for name in (b"script", b"style", b"template", b"textarea", b"xmp")
     },
 }
+_MARKS = frozenset({"code", "strong", "b", "tt", "samp", "kbd"})
+_MAX_MARKED = 64
 _MAY_BE_TABS = frozenset({"div", "ul", "ol", "section"})
 _LISTS_OR_TABS = _MAY_BE_TABS | {"dl"}
 _TAB_ROLES = frozenset({"tablist", "tabpanel"})
@@ -237,14 +241,14 @@ def _own_blocks(node: LexborNode) -> Iterator[Block] | None:
     if tag in _LISTS_OR_TABS and (listed := _list_or_tabs(node, tag)) is not None:
         return listed
     if tag == "p" and node.css_first("table") is None:
-        return iter((Paragraph(lambda: _flatten(node)),))
+        return iter((_paragraph(node),))
     if tag == "hr":
         return iter((Rule(),))
     if tag in _SKIP or tag.startswith("-"):
         return iter(())
     if node.css_first(_STRUCTURE) is None:
         if node.css_first("pre") is None:  # a wrapper holding only text; code samples are skipped
-            return iter((Paragraph(lambda: _flatten(node)),))
+            return iter((_paragraph(node),))
         return iter(())
     return None
 
@@ -285,6 +289,26 @@ def _tab_label(panel: LexborNode) -> str:
     return ""
 
 
+def _paragraph(node: LexborNode) -> Paragraph:
+    return Paragraph(lambda: _flatten(node), lambda: _lead(node))
+
+
+def _lead(node: LexborNode) -> Lead:
+    """The code or bold element a block starts with (``blocks.Lead``), or none."""
+    first = node.first_child
+    while first is not None and first.is_text_node and not first.text().strip():
+        first = first.next
+    if first is None or first.tag not in _MARKS:
+        return NO_LEAD
+    token = _squash(first.text())
+    if not token or len(token) > _MAX_MARKED:
+        return NO_LEAD
+    rest = first.next
+    while rest is not None and not rest.text().strip():
+        rest = rest.next
+    return Lead(clean_code(token), rest is None, first.tag in ("strong", "b"))
+
+
 def _captioned_table(node: LexborNode) -> Iterator[Block]:
     caption = node.css_first("caption")
     if caption is not None and (text := heading_text(_flatten(caption))):
@@ -323,19 +347,20 @@ def _list(node: LexborNode) -> Iterator[Block]:
                 parts.append(child.text() if child.is_text_node else _raw_text(child))
         text = _lines("".join(parts))
         if text:
-            struck = _struck(li, text)
-            yield Item(text, struck=struck)
+            yield Item(text, struck=_struck(li, text), lead=_lead(li))
         if nested:
             stack.append(itertools.chain.from_iterable(sub.iter() for sub in nested))
 
 
 def _definitions(node: LexborNode) -> Iterator[Block]:
     term: str | None = None
+    lead = NO_LEAD
     for child in node.iter():
         if child.tag == "dt":
+            lead = _lead(child)
             term = _flatten(child)
         elif child.tag == "dd" and term is not None:
-            yield Item(_flatten(child), term=term)
+            yield Item(_flatten(child), term=term, lead=lead)
 
 
 # --- tables -------------------------------------------------------------------

@@ -26,6 +26,7 @@ from dataclasses import replace
 
 from errata.parsers import html as html_reader
 from errata.parsers.blocks import (
+    NO_LEAD,
     Block,
     Heading,
     Item,
@@ -80,6 +81,7 @@ _LEAD = re.compile(
     r"|<(?P<tag>code|strong|b|tt|samp|kbd)(?:\s[^<>]*)?>(?P<inner>[^<>\n]{1,64})</(?P=tag)>)",
     re.IGNORECASE,
 )
+_LEAD_STARTS = frozenset("`*_<[")
 _BOLD_TAGS = frozenset({"strong", "b"})
 # Front matter naming the section this text render is of (``anchor_id: error-code-websocket``).
 _FRONT_ANCHOR = re.compile(r"^\s*(?:anchor_id|anchor)\s*:\s*[\"']?#?([^\s\"'#]+)[\"']?\s*$")
@@ -330,11 +332,9 @@ def _tab_label(tab: re.Match[str]) -> str:
 
 def lead(raw: str) -> Lead:
     """The code span or bold text a block written ``raw`` starts with (``blocks.Lead``)."""
-    if "`" not in raw[:3] and "*" not in raw[:3] and "_" not in raw[:3] and "<" not in raw[:3]:
-        return Lead()
-    found = _LEAD.match(raw)
+    found = _LEAD.match(raw) if raw.lstrip()[:1] in _LEAD_STARTS else None
     if found is None:
-        return Lead()
+        return NO_LEAD
     token = found["code"] or found["bold"] or found["under"] or found["inner"] or ""
     rest = raw[found.end() :].strip().lstrip("]").strip()
     bold = found["code"] is None and (found["tag"] or "strong").lower() in _BOLD_TAGS

@@ -365,3 +365,41 @@ def test_a_tab_without_a_label_is_named_by_its_value_and_liquid_tags_are_no_pros
         "\n### 10001\n\n{% hint %}\nThe key is wrong.\n{% endhint %}\n"
     )
     assert read(page) == [("1", "a", "Errors > spot"), ("10001", "The key is wrong.", "Errors")]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # the names are set as code in the prose above, but the items start plain
+        "## Errors\n\nSee `apiLimitExceeded` and `notFound` in the glossary.\n\n"
+        "- apiLimitExceeded: The API limit has been exceeded.\n"
+        "- notFound: The requested information could not be found.\n",
+        "<h2>Errors</h2><p>See <code>apiLimitExceeded</code> and <code>notFound</code>.</p><ul>"
+        "<li>apiLimitExceeded: The API limit has been exceeded.</li><li>notFound: The requested "
+        "information could not be found.</li></ul>",
+        # marked, but not where the item starts
+        "## Errors\n\n- apiLimitExceeded: see `apiLimitExceeded`.\n- notFound: see `notFound`.\n",
+    ],
+    ids=["markdown-elsewhere", "html-elsewhere", "marked-later-in-the-item"],
+)
+def test_only_the_token_an_item_starts_with_counts_as_marked(page: str) -> None:
+    assert read(page) == []
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "## Errors\n\n- [`apiLimitExceeded`](#limits): The API limit has been exceeded.\n"
+        "- __notFound__: The requested information could not be found.\n",
+        "<h2>Errors</h2><ul><li> <b>apiLimitExceeded</b>: The API limit has been exceeded.</li>"
+        "<li><code>notFound</code> - The requested information could not be found.</li></ul>",
+        "## Errors\n\n`apiLimitExceeded`\n: The API limit has been exceeded.\n\n"
+        "`notFound`\n: The requested information could not be found.\n",
+    ],
+    ids=["markdown-link-and-underscores", "html-b-and-code", "markdown-definitions"],
+)
+def test_a_leading_code_span_or_bold_token_marks_the_code(page: str) -> None:
+    assert [e[:2] for e in read(page)] == [
+        ("apiLimitExceeded", "The API limit has been exceeded."),
+        ("notFound", "The requested information could not be found."),
+    ]
