@@ -403,3 +403,72 @@ def test_a_leading_code_span_or_bold_token_marks_the_code(page: str) -> None:
         ("apiLimitExceeded", "The API limit has been exceeded."),
         ("notFound", "The requested information could not be found."),
     ]
+
+
+BOLD_TITLES = {
+    "markdown": (
+        "# Error Codes\n\n## 10xx - General issues\n\n**-1000 UNKNOWN**\n\n  * An unknown error occurred.\n\n"
+        "**-1001 DISCONNECTED**\n\n  * Internal error.\n  * Try again later.\n\n"
+        "**-1002 UNAUTHORIZED**\n\nYou are not authorized.\n\n**Important:** codes are universal.\n"
+    ),
+    "html": (
+        "<h1>Error Codes</h1><h2>10xx - General issues</h2><p><strong>-1000 UNKNOWN</strong></p><ul><li>An unknown "
+        "error occurred.</li></ul><p><b>-1001 DISCONNECTED</b></p><ul><li>Internal error.</li><li>"
+        "Try again later.</li></ul><p> <strong>-1002 UNAUTHORIZED</strong> </p><p>You are not "
+        "authorized.</p><p><strong>Important:</strong> codes are universal.</p>"
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(BOLD_TITLES.values()), ids=list(BOLD_TITLES))
+def test_bold_lines_that_name_codes_are_per_code_titles(page: str) -> None:
+    section = "Error Codes > 10xx - General issues"
+    assert [(e.code, e.message, e.section, dict(e.extra)) for e in parse("auto", page)] == [
+        ("-1000", "An unknown error occurred.", section, {"name": "UNKNOWN"}),
+        ("-1001", "Internal error.", section, {"name": "DISCONNECTED"}),
+        ("-1001", "Try again later.", section, {"name": "DISCONNECTED"}),
+        ("-1002", "You are not authorized.", section, {"name": "UNAUTHORIZED"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # one bold line alone is emphasis, not a run of titles
+        "## Errors\n\n**10 seconds**\n\nWait before retrying.\n",
+        # bold that is only part of the paragraph
+        "## Errors\n\n**400** means the request was bad.\n\n**401** means no key.\n",
+        # titles outside any section or page about errors
+        "## Limits\n\n**100 requests**\n\nPer second.\n\n**200 orders**\n\nPer minute.\n",
+        # a bold line over a table names the table
+        "## Errors\n\n**400 Bad Request**\n\n| Code | Message |\n|---|---|\n| 40001 | Bad |\n\n"
+        "**401 Unauthorized**\n\n| Code | Message |\n|---|---|\n| 40101 | No key |\n",
+    ],
+    ids=["alone", "part-bold", "not-about-errors", "over-tables"],
+)
+def test_bold_prose_is_no_code_title(page: str) -> None:
+    assert [e.code for e in parse("auto", page)] in ([], ["40001", "40101"])
+
+
+@pytest.mark.parametrize(
+    ("headings", "codes", "names"),
+    [
+        ("### Error 10001\n\nBad sign.\n\n### Error 10002\n\nBad key.\n", ["10001", "10002"], [None, None]),
+        ("### Error code: 10001 - Invalid sign\n\nBad sign.\n\n### Error code: 10002 - Invalid key\n\nBad key.\n",
+         ["10001", "10002"], ["Invalid sign", "Invalid key"]),
+        ("### Invalid sign (10001)\n\nBad sign.\n\n### Invalid key (10002)\n\nBad key.\n",
+         ["10001", "10002"], ["Invalid sign", "Invalid key"]),
+        ("#### 10001 - Invalid sign\n\nBad sign.\n\n#### 10002 - Invalid key\n\nBad key.\n",
+         ["10001", "10002"], ["Invalid sign", "Invalid key"]),
+        # a lone parenthesised number is a date or a version, not a code
+        ("### Changes (2024)\n\nNew codes were added.\n", [], []),
+    ],
+    ids=["error-prefix", "error-code-prefix-and-name", "name-then-code", "code-dash-name", "lone"],
+)  # fmt: skip
+def test_code_headings_of_other_shapes(
+    headings: str, codes: list[str], names: list[str | None]
+) -> None:
+    entries = parse("auto", f"## Errors\n\n{headings}")
+    assert [e.code for e in entries] == codes
+    assert [e.extra.get("name") for e in entries] == names
+    assert [e.message for e in entries] == ["Bad sign.", "Bad key."][: len(codes)]
