@@ -408,8 +408,10 @@ _STRUCTURE_LINE = re.compile(
     r"\n(?=[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000#`~=<|:{-])"
     r"(?:(?P<fence> {0,3}(?:`{3}|~{3}))|(?P<atx> {0,3}#)"
     r"|(?P<under> {0,3}(?:=+|-+)[ \t]*(?=\n|$))"
-    r"|(?P<tab>[^\S\n]*(?-i:</?Tab(?:Item)?\b|\{%-?[^\S\n]*(?:end)?tab\b))"
-    r"|(?P<html>[^\S\n]*<(?:h[1-6]|[^\n]*?table))"
+    # HTML headings and tables, and tabs (``<TabItem``, ``</Tab>``, ``{% tab``): one group, so
+    # the indentation of a line is consumed once.
+    r"|(?P<html>[^\S\n]*(?:<(?:(?P<tab>(?-i:/?Tab(?:Item)?\b))|h[1-6]|[^\n]*?table)"
+    r"|(?P<liquid>\{%-?[^\S\n]*(?:end)?tab\b)))"
     r"|(?P<sep>[^\S\n]*\|?[^\S\n]*:?-+:?[^\S\n]*(?:\|[^\S\n]*:?-*:?[^\S\n]*)*\|?[^\S\n]*(?=\n|$)))",
     re.IGNORECASE,
 )
@@ -540,7 +542,7 @@ class _Outline:
         if kind == "atx" and (atx := _ATX.match(text)) and (title := _atx_title(atx.group(2))):
             self.level = len(atx.group(1))
             return _Mark(self.level, *_split_id(title)), end
-        if kind == "tab" and (tab := _TAB.match(text)):
+        if kind == "html" and (found["tab"] or found["liquid"]) and (tab := _TAB.match(text)):
             return self._tab(tab, text), end
         if kind == "html" and _HTML_TABLE_START.match(text):
             return None, _after_html_table(scan, start, "|" in text)
