@@ -16,7 +16,8 @@ few occurrences, otherwise over a window of neighbours in page order, so a
 code repeated 20,000 times costs 20,000 × a small constant, not 20,000².
 Within kin sections leftovers still pair in page order, so a code that stays
 is never reported as removed plus added; across unrelated sections they are
-what they look like.
+what they look like, except a code written in words (``names_itself``) left
+alone on each side, which is one error moved (and reworded).
 
 An old occurrence's ``section`` is its section after the page's heading
 renames, so codes under a renamed heading pair as if it had not changed; its
@@ -60,7 +61,20 @@ def match(old: list[Occurrence], new: list[Occurrence]) -> Split:
         pairs, old, new = _pair_by(old, new, key)
         found += pairs
     pairs, old, new = _pair_by_similarity(old, new)
-    return found + pairs, old, new
+    found += pairs
+    if len(old) == len(new) == 1 and names_itself(old[0].entry.code):
+        return [*found, (old[0], new[0])], [], []
+    return found, old, new
+
+
+def names_itself(code: str) -> bool:
+    """Whether a code is written in words (``EAPI:Rate limit exceeded``, ``Server Error``).
+
+    Such a code is one error wherever the page puts it: the section lineage that keeps
+    a generic ``1002`` of two API sections apart does not apply when it is alone on
+    each side (Kraken lists a code it only quoted in its rate-limit notes before).
+    """
+    return " " in code
 
 
 def _unchanged(o: Occurrence) -> Hashable:

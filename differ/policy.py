@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from errata.differ.kinds import SEVERITIES, TABLE, Kind, Severity
+from errata.parsers.columns import names_codes
 
 # One key per kind, from the kinds table; "reworded" is split, since a trivial
 # rewording is not the news a redefinition is.
@@ -24,9 +25,11 @@ SEVERITY_KEYS = tuple(DEFAULT_SEVERITY)
 DEFAULT_MAX_REMOVED = 0.5
 
 # The other columns whose edits are reported (``detail_changed``) unless a source
-# names its own: prose that explains the code, and the HTTP status it comes with.
-# Identifier-like columns (a name, a type, an enum) change with the code's own
-# wording or not at all, and are left out.
+# names its own: prose that explains the code, the HTTP status it comes with, and any
+# other column headed as codes are (Coinbase heads its HTTP status "Code" beside the
+# string error id the codes are read from: a status that changes is news to whoever
+# maps it). Identifier-like columns (a name, a type, an enum) change with the code's
+# own wording or not at all, and are left out.
 DEFAULT_DETAIL_COLUMNS = re.compile(
     r"descript|\bdesc\b|remark|recommend|context|explanation|detail|solution|suggest|"
     r"\bnotes?\b|reason|cause|resolution|comment|\bhttp\b|^(?:http )?status(?: ?code)?$|"
@@ -51,7 +54,8 @@ class Policy:
     def counts(self, column: str) -> bool:
         """Whether an edit of this extra column is a ``detail_changed``."""
         if self.detail_columns is None:
-            return DEFAULT_DETAIL_COLUMNS.search(" ".join(column.split())) is not None
+            folded = " ".join(column.split())
+            return DEFAULT_DETAIL_COLUMNS.search(folded) is not None or names_codes(folded)
         return ALL_COLUMNS in self.detail_columns or _folded(column) in self.detail_columns
 
     def refined(

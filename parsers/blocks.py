@@ -9,16 +9,62 @@ message columns, recognising non-table layouts, is written once, in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+CAPTION = 7  # the level of a caption: a line right above a table, a table's <caption>
+TAB = -1  # the level a reader gives a tab's label before ``tabs_leveled`` places it
 
 
 @dataclass(frozen=True, slots=True)
 class Heading:
+    """A heading, a caption (level 7), or the label of a tab.
+
+    A tab (MDX ``<TabItem label=…>``, GitBook ``{% tab title=… %}``, an HTML
+    ``role="tabpanel"``) is a heading one level below the last real heading, so
+    the tables of two tabs get two sections; where the tab closes, a heading of
+    the same level without text ends it, and what follows is under the real
+    heading again (a heading without text adds nothing to a section path).
+    """
+
     level: int  # 1-6 as in HTML; 7 for a caption line right above a table
     text: str
     anchors: tuple[str, ...] = ()  # ids the page gives it (HTML id, {#id}, <a name>)
     struck: bool = False  # the whole heading is struck through (a retired code)
+
+
+def tab_level(under: int) -> int:
+    """The level of a tab opened (or closed) below a heading of level ``under`` (0: none)."""
+    return min(under + 1, CAPTION)
+
+
+def tabs_leveled(blocks: Iterable[Block]) -> Iterator[Block]:
+    """The blocks, each tab heading (level ``TAB``) placed one level below the last real heading."""
+    under = 0
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level == TAB:
+                block = replace(block, level=tab_level(under))
+            elif block.level < CAPTION:
+                under = block.level
+        yield block
+
+
+class Lead(NamedTuple):
+    """The code span or bold text a list item or a paragraph starts with.
+
+    It is how a page marks a code in prose (`` `notFound`: … ``, ``**notFound**: …``,
+    ``<dt><code>notFound</code></dt>``), read where the markup still is: the text
+    of a block has it flattened away.
+    """
+
+    token: str = ""  # as a code would be cleaned (``clean_code``); "" when the block starts plain
+    whole: bool = False  # the token is all the block says: a title (``**-1000 UNKNOWN**``)
+    bold: bool = False  # set in bold, not as code
+
+
+NO_LEAD = Lead()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +101,7 @@ class Item:
     text: str
     term: str | None = None
     struck: bool = False
+    lead: Lead = NO_LEAD  # of the term, for a definition
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +110,19 @@ class Paragraph:
     section of prose would otherwise cost more than its tables."""
 
     load: Callable[[], str] = field(compare=False)
+    starts: Callable[[], Lead] = field(default=lambda: NO_LEAD, compare=False)
 
     @property
     def text(self) -> str:
         return self.load()
 
+    @property
+    def lead(self) -> Lead:
+        return self.starts()
+
     @classmethod
-    def of(cls, text: str) -> Paragraph:
-        return cls(lambda: text)
+    def of(cls, text: str, lead: Lead = NO_LEAD) -> Paragraph:
+        return cls(lambda: text, lambda: lead)
 
 
 @dataclass(frozen=True, slots=True)

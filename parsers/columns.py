@@ -163,6 +163,11 @@ def header_name(text: str) -> str:
     return next((name for name in map(normalise_header, variants) if _known(name)), whole)
 
 
+def names_codes(header: str) -> bool:
+    """Whether a header names a column of codes (``Code``, ``Error Code``, ``HTTP Status``, ``错误码``)."""
+    return header_name(header) in _CODE_HEADERS
+
+
 def _known(name: str) -> bool:
     return name in _CODE_HEADERS or name in _WEAK_CODE_HEADERS or name in _MESSAGE_HEADERS
 

@@ -47,7 +47,7 @@ from errata.parsers.columns import (
 )
 from errata.parsers.document import Document
 from errata.parsers.entry import Entry
-from errata.parsers.text import clean_code, marked_tokens, script_locale, slug
+from errata.parsers.text import clean_code, script_locale, slug
 
 _MAX_CODE_LENGTH = 64
 _CODE = CODE_SHAPE.pattern
@@ -75,6 +75,15 @@ _LOOSE_ITEM = re.compile(
     r"^(?P<code>[^\s:：][^:：\n]{0,63}?)\s*(?:[:：]|\s[-–—]\s)\s*(?P<message>\S.*)$", re.S
 )
 _LOOSE_MAX_WORDS = 3
+# Weaker code headings: ``Error 10001``, ``Error code: 10001 - Invalid sign``, ``Invalid sign
+# (10001)``.
+_ERROR_PREFIX = re.compile(
+    r"^(?:error(?:\s+code)?|err|code|错误码|錯誤碼)\s*(?:[:#：]\s*|\s)(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_NAME_THEN_CODES = re.compile(
+    rf"^(?P<name>\S.*?)\s*[(（]\s*(?P<codes>(?:{_CODE})(?:\s*(?:/|,)\s*(?:{_CODE}))*)\s*[)）]$"
+)
 # What a section or a page about error codes says it is about, in the languages docs use.
 _ABOUT_ERRORS = re.compile(
     r"\berr(?:or|ors)?\b|\bcodes?\b|\bfail|\bexception|\breject|\bwarning"
@@ -122,11 +131,11 @@ def extract(
     region = select(captioned(blocks), doc, fragments)
     found = _from_tables(region)
     documented = {entry.code for _, entry in found}
-    if layouts.headings:
-        found += _from_code_headings(region, found, documented)
+    marks = _code_marks(region, doc) if layouts.headings else {}
+    found += _from_code_headings(region, found, documented, marks)
     if layouts.lists:
         documented |= {entry.code for _, entry in found}
-        found += _from_lists(region, documented, doc)
+        found += _from_lists(region, documented, doc, marks)
     found.sort(key=lambda item: item[0])  # stable: a table's rows keep their order
     return in_one_locale([entry for _, entry in found], doc.locale)
 
@@ -383,37 +392,102 @@ def _cell(row: Sequence[str], index: int) -> str:
 # --- a heading per code -------------------------------------------------------
 
 
-def _from_code_headings(region: Sequence[Located], tables: Found, documented: set[str]) -> Found:
-    """Entries of headings that name codes, except those only repeating ``documented`` codes
-    and those that group other codes.
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """The codes a heading or a bold title names, and the name written beside them."""
+
+    codes: list[str]
+    name: str
+    plain: bool  # the code comes first (``10001``, ``-1000 UNKNOWN``): a code heading by itself
+    struck: bool = False
+
+
+def _named_codes(text: str) -> _Named | None:
+    """``10001``, ``-1000 UNKNOWN``, ``10001 - Invalid sign``; or, weaker, ``Error 10001``,
+    ``Error code: 10001 - Invalid sign`` and ``Invalid sign (10001)``."""
+    if match := _CODE_HEADING.match(text):
+        return _Named(_split_codes(match["codes"]), match["name"] or "", plain=True)
+    prefixed = _ERROR_PREFIX.match(text)
+    if prefixed and (match := _CODE_HEADING.match(prefixed["rest"])):
+        return _Named(_split_codes(match["codes"]), match["name"] or "", plain=False)
+    if match := _NAME_THEN_CODES.match(text):
+        return _Named(_split_codes(match["codes"]), match["name"], plain=False)
+    return None
+
+
+def _split_codes(codes: str) -> list[str]:
+    return [c for c in re.split(r"\s*(?:/|,|&)\s*", codes) if c]
+
+
+def _code_marks(region: Sequence[Located], doc: Document) -> dict[int, _Named]:
+    """The headings and bold titles of the watched part that name codes, by position.
+
+    A plain code heading stands alone. The weaker shapes (``Error 10001``, ``Name
+    (10001)``, a paragraph wholly in bold naming a code: ``**-1000 UNKNOWN**``)
+    count only two or more in one section, so one heading ``Changes (2024)`` or
+    one bold ``**10 seconds**`` stays prose; bold titles only in a section or page
+    about errors.
+    """
+    about_errors = _ABOUT_ERRORS.search(_url_words(doc.url)) is not None
+    marks: dict[int, _Named] = {}
+    for position, located in enumerate(region):
+        named = _named_block(located, about_errors)
+        if named is not None:
+            marks[position] = named
+    per_section = Counter(region[i].section for i in marks)
+    return {i: n for i, n in marks.items() if n.plain or per_section[region[i].section] >= 2}
+
+
+def _named_block(located: Located, about_errors: bool) -> _Named | None:
+    block = located.block
+    if isinstance(block, Heading):
+        named = _named_codes(block.text)
+        return replace(named, struck=True) if named and block.struck else named
+    if not isinstance(block, Paragraph):
+        return None
+    lead = block.lead
+    if not (lead.whole and lead.bold and (about_errors or _ABOUT_ERRORS.search(located.section))):
+        return None
+    named = _named_codes(lead.token)
+    return replace(named, plain=False) if named else None
+
+
+def _from_code_headings(
+    region: Sequence[Located], tables: Found, documented: set[str], marks: dict[int, _Named]
+) -> Found:
+    """Entries of headings and bold titles that name codes, except those only repeating
+    ``documented`` codes and those that group other codes.
 
     ``### 400 Bad Request`` above a table of ``create_ask_error`` … (Upbit), or
     ``## 400`` above ``### 40001`` headings, is a section, not the code 400.
     """
-    candidates = [
-        (i, heading, match)
-        for i, located in enumerate(region)
-        if isinstance(heading := located.block, Heading)
-        and (match := _CODE_HEADING.match(heading.text)) is not None
-    ]
-    holding = sorted({position for position, _ in tables} | {i for i, _, _ in candidates})
-    ends = _section_ends(region)
+    holding = sorted({position for position, _ in tables} | set(marks))
+    ends = _parts_ends(region, marks)
     found: Found = []
-    for i, heading, match in candidates:
-        codes = [c for c in re.split(r"\s*(?:/|,|&)\s*", match["codes"]) if c]
-        if all(code in documented for code in codes):
+    for i, named in marks.items():
+        if all(code in documented for code in named.codes):
             continue  # a detail heading below the table that lists these codes
         if bisect.bisect_left(holding, ends[i]) - bisect.bisect_right(holding, i) > 0:
             continue  # a heading over a table or headings of codes: a group, not a code
-        name = match["name"] or ""
-        messages = _messages_under(region, i) or ([name] if name else [""])
+        name = named.name
+        messages = _messages_under(region[i + 1 : ends[i]]) or ([name] if name else [""])
         extra = {"name": name} if name else {}
         found += [
-            (i, Entry(code, message, region[i].section, "", extra, heading.struck))
-            for code in codes
+            (i, Entry(code, message, region[i].section, "", extra, named.struck))
+            for code in named.codes
             for message in messages
         ]
     return found
+
+
+def _parts_ends(region: Sequence[Located], marks: dict[int, _Named]) -> dict[int, int]:
+    """Where each heading's part ends (``_section_ends``); a bold title's, at the next
+    heading or title."""
+    ends = _section_ends(region)
+    titles = sorted(i for i in marks if i not in ends)
+    for i, nxt in zip(titles, [*titles[1:], len(region)], strict=False):
+        ends[i] = next((j for j in range(i + 1, nxt) if isinstance(region[j].block, Heading)), nxt)
+    return ends
 
 
 def _section_ends(region: Sequence[Located]) -> dict[int, int]:
@@ -430,11 +504,11 @@ def _section_ends(region: Sequence[Located]) -> dict[int, int]:
     return ends
 
 
-def _messages_under(region: Sequence[Located], index: int) -> list[str]:
+def _messages_under(part: Sequence[Located]) -> list[str]:
     """The list items under a code heading (one per variant), else its first paragraph."""
     items: list[str] = []
     paragraph = ""
-    for located in region[index + 1 :]:
+    for located in part:
         block = located.block
         if isinstance(block, Heading):
             break
@@ -448,7 +522,9 @@ def _messages_under(region: Sequence[Located], index: int) -> list[str]:
 # --- lists of ``code: message`` -----------------------------------------------
 
 
-def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) -> Found:
+def _from_lists(
+    region: Sequence[Located], documented: set[str], doc: Document, marks: dict[int, _Named]
+) -> Found:
     """Entries of ``code: message`` items, except items under a code heading (its messages)
     and items only repeating ``documented`` codes.
 
@@ -470,7 +546,7 @@ def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) 
     loose: Found = []
     mentioned: Found = []
     page_about_errors = _ABOUT_ERRORS.search(_url_words(doc.url)) is not None
-    for position, block in _blocks_outside_code_headings(region):
+    for position, block in _blocks_outside_code_headings(region, marks):
         section = region[position].section
         entry = _item_entry(block, section) if isinstance(block, Item) else None
         if entry is None:
@@ -484,7 +560,7 @@ def _from_lists(region: Sequence[Located], documented: set[str], doc: Document) 
             found += _kept(entry, position, documented)
     listed = {entry.code for _, entry in found}
     found += [(position, e) for position, e in mentioned if e.code not in listed]
-    return found + _marked_runs(loose, doc) if loose else found
+    return found + _marked_runs(loose) if loose else found
 
 
 def _kept(entry: Entry | None, position: int, documented: set[str]) -> Found:
@@ -492,13 +568,13 @@ def _kept(entry: Entry | None, position: int, documented: set[str]) -> Found:
 
 
 def _blocks_outside_code_headings(
-    region: Sequence[Located],
+    region: Sequence[Located], marks: dict[int, _Named]
 ) -> Iterator[tuple[int, Item | Paragraph]]:
     under_code = False
     for position, located in enumerate(region):
         block = located.block
-        if isinstance(block, Heading):
-            under_code = _CODE_HEADING.match(block.text) is not None
+        if isinstance(block, Heading) or position in marks:
+            under_code = position in marks
         elif isinstance(block, Item | Paragraph) and not under_code:
             yield position, block
 
@@ -517,7 +593,11 @@ def _item_entry(item: Item, section: str) -> Entry | None:
 
 
 def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
-    """A definition, item or paragraph that may document a code of another shape."""
+    """A definition, item or paragraph that starts with a code of another shape, marked as code
+    or bold (its ``Lead``): the token it starts with, before ``:`` or a spaced dash."""
+    marked = block.lead.token
+    if not marked or len(marked.split()) > _LOOSE_MAX_WORDS or len(marked) > _MAX_CODE_LENGTH:
+        return None  # decided before the prose is read
     if isinstance(block, Item) and block.term is not None:
         code, message, struck = clean_code(block.term), block.text, block.struck
     else:
@@ -526,18 +606,14 @@ def _loose_entry(block: Item | Paragraph, section: str) -> Entry | None:
             return None
         code, message = clean_code(match["code"]), match["message"]
         struck = isinstance(block, Item) and block.struck
-    if not code or len(code.split()) > _LOOSE_MAX_WORDS or len(code) > _MAX_CODE_LENGTH:
-        return None
-    return Entry(code, message, section, "", {}, struck)
+    return Entry(code, message, section, "", {}, struck) if code == marked else None
 
 
-def _marked_runs(candidates: Found, doc: Document) -> Found:
-    """The candidates the page marks as code, in runs of them (see _from_lists)."""
-    marked = marked_tokens(doc.text)
+def _marked_runs(candidates: Found) -> Found:
+    """The marked candidates in runs of them (see _from_lists)."""
     runs: dict[str, Found] = {}
     for position, entry in candidates:
-        if entry.code in marked:
-            runs.setdefault(entry.section, []).append((position, entry))
+        runs.setdefault(entry.section, []).append((position, entry))
     found: Found = []
     for run in runs.values():
         shaped = sum(1 for _, entry in run if looks_like_code(entry.code))

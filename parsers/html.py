@@ -15,9 +15,21 @@ from collections.abc import Iterator, Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
+from errata.parsers.blocks import (
+    NO_LEAD,
+    TAB,
+    Block,
+    Heading,
+    Item,
+    Lead,
+    Paragraph,
+    Rows,
+    Rule,
+    Table,
+    tabs_leveled,
+)
 from errata.parsers.document import Document
-from errata.parsers.text import heading_text
+from errata.parsers.text import clean_code, heading_text
 
 _LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SKIP = frozenset(
@@ -60,12 +72,22 @@ _CLOSERS = {
         for name in (b"script", b"style", b"template", b"textarea", b"xmp")
     },
 }
+_MARKS = frozenset({"code", "strong", "b", "tt", "samp", "kbd"})
+_MAX_MARKED = 64
+_MAY_BE_TABS = frozenset({"div", "ul", "ol", "section"})
+_LISTS_OR_TABS = _MAY_BE_TABS | {"dl"}
+_TAB_ROLES = frozenset({"tablist", "tabpanel"})
+_TAB_DEPTH = 4  # how far up from a tab panel its tab list may be
 _MAX_COLSPAN = 64
 _MAX_ROWSPAN = 10_000
 
 
 def blocks(doc: Document | str, fragments: Sequence[str] = ()) -> Iterator[Block]:
     """Blocks of the page, starting at the first fragment found by id when there is one."""
+    return tabs_leveled(_blocks(doc, fragments))
+
+
+def _blocks(doc: Document | str, fragments: Sequence[str]) -> Iterator[Block]:
     if isinstance(doc, Document) and doc.raw is not None and doc.given_text is None:
         for fragment in fragments:
             section = _section_only(doc.raw, fragment, doc.encoding())
@@ -216,21 +238,75 @@ def _own_blocks(node: LexborNode) -> Iterator[Block] | None:
         return iter((_heading(node),))
     if tag == "table":
         return _captioned_table(node)
-    if tag in ("ul", "ol"):
-        return _list(node)
-    if tag == "dl":
-        return _definitions(node)
+    if tag in _LISTS_OR_TABS and (listed := _list_or_tabs(node, tag)) is not None:
+        return listed
     if tag == "p" and node.css_first("table") is None:
-        return iter((Paragraph(lambda: _flatten(node)),))
+        return iter((_paragraph(node),))
     if tag == "hr":
         return iter((Rule(),))
     if tag in _SKIP or tag.startswith("-"):
         return iter(())
     if node.css_first(_STRUCTURE) is None:
         if node.css_first("pre") is None:  # a wrapper holding only text; code samples are skipped
-            return iter((Paragraph(lambda: _flatten(node)),))
+            return iter((_paragraph(node),))
         return iter(())
     return None
+
+
+def _list_or_tabs(node: LexborNode, tag: str) -> Iterator[Block] | None:
+    """A list, a definition list, a tab panel or a tab list (its labels go to the panels);
+    None for another ``div`` or ``section``."""
+    if tag in _MAY_BE_TABS and (role := node.attributes.get("role")) in _TAB_ROLES:
+        return _tab_panel(node) if role == "tabpanel" else iter(())
+    if tag in ("ul", "ol"):
+        return _list(node)
+    return _definitions(node) if tag == "dl" else None
+
+
+def _tab_panel(panel: LexborNode) -> Iterator[Block]:
+    """A tab's content under a heading of its label, ended by a heading without text."""
+    yield Heading(TAB, heading_text(_tab_label(panel)))
+    yield from _children(panel)
+    yield Heading(TAB, "")
+
+
+def _tab_label(panel: LexborNode) -> str:
+    """The label of a tab panel: the tab naming it (``aria-labelledby``), else the tab at its
+    place in the nearest tab list around it (Docusaurus sets no ids)."""
+    around = panel.parent
+    for _ in range(_TAB_DEPTH):
+        if around is None:
+            return ""
+        tabs = around.css('[role="tab"]')
+        if tabs:
+            named = panel.attributes.get("aria-labelledby")
+            by_id = [t for t in tabs if named and t.id == named]
+            panels = [p.mem_id for p in around.css('[role="tabpanel"]')]
+            place = panels.index(panel.mem_id) if panel.mem_id in panels else len(tabs)
+            tab = by_id[0] if by_id else tabs[place] if place < len(tabs) else None
+            return _flatten(tab) if tab is not None else ""
+        around = around.parent
+    return ""
+
+
+def _paragraph(node: LexborNode) -> Paragraph:
+    return Paragraph(lambda: _flatten(node), lambda: _lead(node))
+
+
+def _lead(node: LexborNode) -> Lead:
+    """The code or bold element a block starts with (``blocks.Lead``), or none."""
+    first = node.first_child
+    while first is not None and first.is_text_node and not first.text().strip():
+        first = first.next
+    if first is None or first.tag not in _MARKS:
+        return NO_LEAD
+    token = _squash(first.text())
+    if not token or len(token) > _MAX_MARKED:
+        return NO_LEAD
+    rest = first.next
+    while rest is not None and not rest.text().strip():
+        rest = rest.next
+    return Lead(clean_code(token), rest is None, first.tag in ("strong", "b"))
 
 
 def _captioned_table(node: LexborNode) -> Iterator[Block]:
@@ -271,19 +347,20 @@ def _list(node: LexborNode) -> Iterator[Block]:
                 parts.append(child.text() if child.is_text_node else _raw_text(child))
         text = _lines("".join(parts))
         if text:
-            struck = _struck(li, text)
-            yield Item(text, struck=struck)
+            yield Item(text, struck=_struck(li, text), lead=_lead(li))
         if nested:
             stack.append(itertools.chain.from_iterable(sub.iter() for sub in nested))
 
 
 def _definitions(node: LexborNode) -> Iterator[Block]:
     term: str | None = None
+    lead = NO_LEAD
     for child in node.iter():
         if child.tag == "dt":
+            lead = _lead(child)
             term = _flatten(child)
         elif child.tag == "dd" and term is not None:
-            yield Item(_flatten(child), term=term)
+            yield Item(_flatten(child), term=term, lead=lead)
 
 
 # --- tables -------------------------------------------------------------------

@@ -22,13 +22,26 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from errata.parsers import html as html_reader
-from errata.parsers.blocks import Block, Heading, Item, Paragraph, Rows, Rule, Table
+from errata.parsers.blocks import (
+    NO_LEAD,
+    Block,
+    Heading,
+    Item,
+    Lead,
+    Paragraph,
+    Rows,
+    Rule,
+    Table,
+    tab_level,
+)
 from errata.parsers.extract import heading_matches, push_heading
 from errata.parsers.text import (
     CODE_SPAN,
     MD_SPECIAL,
+    clean_code,
     heading_text,
     md_inline,
     slug,
@@ -51,6 +64,25 @@ _HTML_HEADING = re.compile(r"^\s*<h([1-6])\b([^>]*)>(.*?)</h\1>\s*$", re.IGNOREC
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _TAG_ONLY = re.compile(r"^\s*(?:<[^>]+>\s*)+$")
 _CAPTION_MAX = 100
+# A tab of MDX (``<TabItem value="uta" label="Unified account">``, Mintlify's ``<Tab title=…>``)
+# or GitBook (``{% tab title="…" %}``), or its end, alone on its line.
+_TAB = re.compile(
+    r"^\s*(?:<(?P<close>/)?Tab(?:Item)?\b(?P<attrs>[^<>]*)>"
+    r"|\{%-?\s*(?P<end>end)?tab\b(?P<liquid>[^%]*)-?%\})\s*$"
+)
+_TAB_LABEL = re.compile(
+    r"""\b(?P<name>label|title|value)\s*=\s*\{?\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|`(?P<b>[^`]*)`)"""
+)
+# Other template tags alone on a line (GitBook's ``{% hint style="info" %}``): markup, not prose.
+_LIQUID_ONLY = re.compile(r"^\s*\{%.*%\}\s*$")
+# What a list item, a definition's term or a paragraph starts with, when it marks a code.
+_LEAD = re.compile(
+    r"\s*\[?(?:`(?P<code>[^`\n]{1,64})`|\*\*(?P<bold>[^*\n]{1,64})\*\*|__(?P<under>[^_\n]{1,64})__"
+    r"|<(?P<tag>code|strong|b|tt|samp|kbd)(?:\s[^<>]*)?>(?P<inner>[^<>\n]{1,64})</(?P=tag)>)",
+    re.IGNORECASE,
+)
+_LEAD_STARTS = frozenset("`*_<[")
+_BOLD_TAGS = frozenset({"strong", "b"})
 # Front matter naming the section this text render is of (``anchor_id: error-code-websocket``).
 _FRONT_ANCHOR = re.compile(r"^\s*(?:anchor_id|anchor)\s*:\s*[\"']?#?([^\s\"'#]+)[\"']?\s*$")
 
@@ -66,8 +98,8 @@ def blocks(text: str, fragments: Sequence[str] = ()) -> Iterator[Block]:
     found = _section(text, fragments) if fragments else None
     if found is None:
         return _Reader(text.split("\n")).read()
-    section, fragment = found
-    return _Reader(section.split("\n"), front_anchor=fragment).read()
+    section, fragment, level = found
+    return _Reader(section.split("\n"), front_anchor=fragment, level=level - 1).read()
 
 
 def _normalised(text: str) -> str:
@@ -98,10 +130,13 @@ def _without_quote_marks(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, lines: list[str], front_anchor: str = "") -> None:
+    def __init__(self, lines: list[str], front_anchor: str = "", level: int = 0) -> None:
         self.lines = lines
         self.out: list[Block] = []
         self.paragraph: list[str] = []
+        # Of the last heading read (not a caption or a tab): tabs go below it. A section read
+        # first starts below the heading over it.
+        self.level = level
         # Given to the first heading: the section the front matter names, or the
         # fragment when reading starts at the watched heading.
         self.front_anchor = front_anchor
@@ -133,11 +168,19 @@ class _Reader:
                 return
 
     def _line(self, i: int) -> int:
+        """Read the line at ``i`` (and any it carries along); where the next one starts."""
         line = self.lines[i]
-        stripped = line.strip()
-        if not stripped:
+        if line[:1].isalpha() and "|" not in line:
+            self.paragraph.append(line.strip())  # most of a page: prose, nothing else can start so
+            return i + 1
+        if not line.strip():
             self._flush()
             return i + 1
+        end = self._structure(i, line)
+        return self._text(i, line) if end is None else end
+
+    def _structure(self, i: int, line: str) -> int | None:
+        """Fences, headings, tabs and tables: where the line ends them, or None for none."""
         if fence := _FENCE.match(line):
             return self._skip_fence(i, fence.group(1))
         if (heading := _ATX.match(line)) and (title := _atx_title(heading.group(2))):
@@ -151,30 +194,34 @@ class _Reader:
             ids = tuple(_HTML_ID.findall(html_heading.group(2)))
             self._add_heading(int(html_heading.group(1)), html_heading.group(3), ids)
             return i + 1
-        if self._table_starts(i):
-            return self._table(i)
+        if tab := _TAB.match(line):
+            self._flush()
+            self._add(Heading(tab_level(self.level), _tab_label(tab)))
+            return i + 1
+        return self._table(i) if self._table_starts(i) else None
+
+    def _text(self, i: int, line: str) -> int:
+        """Setext underlines, rules, definitions, list items and prose."""
+        stripped = line.strip()
         if self.paragraph and _SETEXT.match(line) and "|" not in self.paragraph[-1]:
             text = " ".join(self.paragraph)
             self.paragraph = []
             self._heading(1 if stripped[0] == "=" else 2, text)
-            return i + 1
-        if _RULE.match(line):
+        elif _RULE.match(line):
             self._flush()
             self.out.append(Rule())
-            return i + 1
-        if (definition := _DEFINITION.match(line)) and self.paragraph:
+        elif (definition := _DEFINITION.match(line)) and self.paragraph:
             term = " ".join(self.paragraph)
             self.paragraph = []
             text, struck = md_inline(definition.group(1))
-            self.out.append(Item(text, term=md_inline(term)[0], struck=struck))
-            return i + 1
-        if item := _LIST.match(line):
+            self.out.append(Item(text, term=md_inline(term)[0], struck=struck, lead=lead(term)))
+        elif item := _LIST.match(line):
             self._flush()
             return self._item(i, item.group(1))
-        if _TAG_ONLY.match(line):
+        elif _TAG_ONLY.match(line) or _LIQUID_ONLY.match(line):
             self._flush()
-            return i + 1
-        self.paragraph.append(stripped)
+        else:
+            self.paragraph.append(stripped)
         return i + 1
 
     def _table_starts(self, i: int) -> bool:
@@ -190,16 +237,21 @@ class _Reader:
         """
         if self.paragraph:
             raw = " ".join(self.paragraph)
-            self.out.append(Paragraph(lambda: md_inline(raw)[0]))
+            self.out.append(Paragraph(lambda: md_inline(raw)[0], lambda: lead(raw)))
             self.paragraph = []
 
     def _heading(self, level: int, raw: str) -> None:
         self._add_heading(level, *_split_id(raw))
 
     def _add_heading(self, level: int, raw: str, anchors: tuple[str, ...]) -> None:
+        self.level = level
+        self._add(_heading(level, raw, anchors))
+
+    def _add(self, heading: Heading) -> None:
         if self.front_anchor:  # the first heading only
-            anchors, self.front_anchor = (*anchors, self.front_anchor), ""
-        self.out.append(_heading(level, raw, anchors))
+            anchors, self.front_anchor = (*heading.anchors, self.front_anchor), ""
+            heading = replace(heading, anchors=anchors)
+        self.out.append(heading)
 
     def _skip_fence(self, i: int, opener: str) -> int:
         self._flush()
@@ -223,9 +275,10 @@ class _Reader:
         if len(parts) == 1 and self._table_starts(j):
             self._caption(self.lines[i].strip())  # "1. Request Errors#" right above a table
             return j
-        text, struck = md_inline(" ".join(parts))
+        raw = " ".join(parts)
+        text, struck = md_inline(raw)
         if text:
-            self.out.append(Item(text, struck=struck))
+            self.out.append(Item(text, struck=struck, lead=lead(raw)))
         return j
 
     def _caption(self, raw: str) -> None:
@@ -262,6 +315,30 @@ class _Reader:
         chunk = "\n".join(self.lines[i : j + 1])
         self.out.extend(b for b in html_reader.blocks(chunk) if isinstance(b, Table | Heading))
         return j + 1
+
+
+def _tab_label(tab: re.Match[str]) -> str:
+    """What a tab shows: its label (or title), else its value; "" where a tab closes."""
+    if tab["close"] or tab["end"]:
+        return ""
+    found = {
+        m["name"]: m["d"] or m["s"] or m["b"] or ""
+        for m in _TAB_LABEL.finditer(tab["attrs"] or tab["liquid"] or "")
+    }
+    return heading_text(
+        md_inline(found.get("label") or found.get("title") or found.get("value") or "")[0]
+    )
+
+
+def lead(raw: str) -> Lead:
+    """The code span or bold text a block written ``raw`` starts with (``blocks.Lead``)."""
+    found = _LEAD.match(raw) if raw.lstrip()[:1] in _LEAD_STARTS else None
+    if found is None:
+        return NO_LEAD
+    token = found["code"] or found["bold"] or found["under"] or found["inner"] or ""
+    rest = raw[found.end() :].strip().lstrip("]").strip()
+    bold = found["code"] is None and (found["tag"] or "strong").lower() in _BOLD_TAGS
+    return Lead(clean_code(md_inline(token)[0] if not found["code"] else token), not rest, bold)
 
 
 def _heading(level: int, raw: str, anchors: tuple[str, ...]) -> Heading:
@@ -328,10 +405,13 @@ def _split_row(line: str) -> list[str]:
 # the group names what the line can be.
 _STRUCTURE_LINE = re.compile(
     # Lines that start with a letter, a digit or nothing (most of a page) fail at once here.
-    r"\n(?=[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000#`~=<|:-])"
+    r"\n(?=[\t\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000#`~=<|:{-])"
     r"(?:(?P<fence> {0,3}(?:`{3}|~{3}))|(?P<atx> {0,3}#)"
     r"|(?P<under> {0,3}(?:=+|-+)[ \t]*(?=\n|$))"
-    r"|(?P<html>[^\S\n]*<(?:h[1-6]|[^\n]*?table))"
+    # HTML headings and tables, and tabs (``<TabItem``, ``</Tab>``, ``{% tab``): one group, so
+    # the indentation of a line is consumed once.
+    r"|(?P<html>[^\S\n]*(?:<(?:(?P<tab>(?-i:/?Tab(?:Item)?\b))|h[1-6]|[^\n]*?table)"
+    r"|(?P<liquid>\{%-?[^\S\n]*(?:end)?tab\b)))"
     r"|(?P<sep>[^\S\n]*\|?[^\S\n]*:?-+:?[^\S\n]*(?:\|[^\S\n]*:?-*:?[^\S\n]*)*\|?[^\S\n]*(?=\n|$)))",
     re.IGNORECASE,
 )
@@ -343,9 +423,9 @@ class _Unsure(Exception):
     """Only reading the page line by line would tell: read it whole."""
 
 
-def _section(text: str, fragments: Sequence[str]) -> tuple[str, str] | None:
-    """(the text of the watched section, the fragment that names it), or None when the
-    page must be read whole: no fragment is on it, or only reading would tell.
+def _section(text: str, fragments: Sequence[str]) -> tuple[str, str, int] | None:
+    """(the text of the watched section, the fragment that names it, its heading's level), or
+    None when the page must be read whole: no fragment is on it, or only reading would tell.
 
     The section runs from its heading to the next heading of the same or a higher
     level, which is where ``extract.select`` stops reading too.
@@ -357,7 +437,7 @@ def _section(text: str, fragments: Sequence[str]) -> tuple[str, str] | None:
             found = outline.find(target) if target else None
             if found is not None:
                 start, heading = found
-                return text[start : outline.end_of(heading, start)], fragment
+                return text[start : outline.end_of(heading, start)], fragment, heading.level
     except _Unsure:
         return None
     return None
@@ -381,6 +461,7 @@ class _Outline:
         self.scan = "\n" + text
         self.seen: list[tuple[int, _Mark]] = []
         self.separators: list[int] = []  # offsets of what may be tables' separator lines
+        self.level = 0  # of the last heading found (not a tab), as the reader's
         head = _Reader(_head_lines(text, 201))
         first = head._front_matter()
         self.doubt = bool(head.front_anchor)  # the scan stopped where only reading tells
@@ -459,17 +540,27 @@ class _Outline:
         if kind == "fence" and (fence := _FENCE.match(text)) is not None:
             return None, _after_fence(scan, end, fence.group(1))
         if kind == "atx" and (atx := _ATX.match(text)) and (title := _atx_title(atx.group(2))):
-            return _Mark(len(atx.group(1)), *_split_id(title)), end
+            self.level = len(atx.group(1))
+            return _Mark(self.level, *_split_id(title)), end
+        if kind == "html" and (found["tab"] or found["liquid"]) and (tab := _TAB.match(text)):
+            return self._tab(tab, text), end
         if kind == "html" and _HTML_TABLE_START.match(text):
             return None, _after_html_table(scan, start, "|" in text)
         if kind == "html" and (html := _HTML_HEADING.match(text)):
             if "|" in text:
                 raise _Unsure  # it may be a row of the table above
             ids = tuple(_HTML_ID.findall(html.group(2)))
-            return _Mark(int(html.group(1)), html.group(3), ids), end
+            self.level = int(html.group(1))
+            return _Mark(self.level, html.group(3), ids), end
         if kind == "under" and _SETEXT.match(text) and self._previous(start).strip():
             raise _Unsure  # a setext heading, whose text only reading tells
         return None, end
+
+    def _tab(self, tab: re.Match[str], text: str) -> _Mark:
+        """The heading a tab (or its end) is, one level below the last heading."""
+        if "|" in text:
+            raise _Unsure  # it may be a row of the table above
+        return _Mark.of(Heading(tab_level(self.level), _tab_label(tab)))
 
     def _previous(self, start: int) -> str:
         """The line above the one whose newline is at ``start``."""
@@ -496,6 +587,13 @@ class _Mark:
         self.raw = raw
         self.anchors = anchors
         self._read: Heading | None = None
+
+    @classmethod
+    def of(cls, heading: Heading) -> _Mark:
+        """A line the scan reads at once (a tab's label)."""
+        mark = cls(heading.level, heading.text, heading.anchors)
+        mark._read = heading
+        return mark
 
     def heading(self) -> Heading:
         """The heading block a full read makes of this line."""

@@ -131,29 +131,6 @@ def _md_plain(text: str) -> str:
     return re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group()) - 0xF0000), text)
 
 
-_MARKED = re.compile(
-    r"(?<!`)`([^`\n]{1,64})`(?!`)|\*\*([^*\n]{1,64})\*\*"
-    r"|<(code|strong|b|tt|samp|kbd)(?:\s[^<>]*)?>([^<>\n]{1,64})</\3>",
-    re.IGNORECASE,
-)
-
-
-def marked_tokens(source: str) -> frozenset[str]:
-    """Every short text the page's source sets as code or bold, as a code would be cleaned.
-
-    The block readers flatten inline markup; this keeps what the markup said, so a
-    list item that reads ``notFound: The requested information could not be found``
-    can be told from prose: the page wrote `` `notFound` `` or ``<code>notFound</code>``.
-    """
-    found: set[str] = set()
-    for match in _MARKED.finditer(source):
-        text = match.group(1) or match.group(2) or match.group(4) or ""
-        token = clean_code(html.unescape(text) if "&" in text else text)
-        if token:
-            found.add(token)
-    return frozenset(found)
-
-
 def clean_code(text: str) -> str:
     """A code as documented: surrounding whitespace, quotes and backticks removed."""
     return text.strip().strip("`'\"").strip()

@@ -305,6 +305,37 @@ def test_a_generic_code_in_an_unrelated_section_is_its_own_entry() -> None:
     assert kinds(diff(old, nested)) == [("reworded", "1002")]
 
 
+@pytest.mark.parametrize(
+    ("code", "paired"),
+    [
+        ("EAPI:Rate limit exceeded", True),  # the words are the error: one error wherever it is
+        ("Server Error", True),
+        ("1002", False),  # generic codes mean what their section says
+        ("invalid_request", False),
+    ],
+)
+def test_a_lone_code_that_names_itself_pairs_across_unrelated_sections(
+    code: str, paired: bool
+) -> None:
+    """Kraken quotes "EAPI:Rate limit exceeded" in its rate-limit notes, later lists it."""
+    old = [e(code, "if the REST API counter exceeds the maximum.", "Rate Limits > Errors"),
+           e("2", "x", "Example API Errors")]  # fmt: skip
+    new = [e("2", "x", "Example API Errors"), e(code, "(See Rate Limits)", "Example API Errors")]
+    found = diff(old, new)
+    if paired:
+        (change,) = found
+        assert (change.kind, change.old_section) == ("reworded", "Rate Limits > Errors")
+    else:
+        assert sorted(kinds(found)) == [("added", code), ("removed", code)]
+    # two occurrences on a side: which was which is not known, each stays its own entry
+    twice = [*old, e(code, "Another mention.", "Funding")]
+    assert sorted(kinds(diff(twice, new))) == [
+        ("added", code),
+        ("removed", code),
+        ("removed", code),
+    ]
+
+
 def test_an_unrelated_section_pairs_only_by_message() -> None:
     old = [e("1002", "Invalid signature", "REST > Account"), e("2", "x", "REST > Account")]
     new = [e("2", "x", "REST > Account"), e("1002", "Invalid signature", "WebSocket > Login")]

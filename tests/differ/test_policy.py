@@ -26,12 +26,18 @@ from errata.scraper.config import Config, parse
         ("Status Code", True),
         ("说明", True),
         ("描述", True),
+        # a second code column beside the one the codes were read from (Coinbase's "Error id |
+        # Code", where Code is the HTTP status; "Code | Message Code"): a new value is news
+        ("Code", True),
+        ("Error Code", True),
+        ("Message Code", True),
+        ("错误码", True),
         ("Error Name", False),
         ("Type", False),
         ("Enum", False),
     ],
 )
-def test_by_default_prose_and_http_status_columns_count(column: str, counts: bool) -> None:
+def test_by_default_prose_http_status_and_code_columns_count(column: str, counts: bool) -> None:
     assert DEFAULT_POLICY.counts(column) is counts
 
 

@@ -303,3 +303,172 @@ def test_a_converted_docs_page_keeps_no_hash_links_in_its_headings() -> None:
     )
     (entry,) = parse("auto", page)
     assert (entry.section, dict(entry.extra)) == ("10xx - General issues", {"name": "UNKNOWN"})
+
+
+TAB_TABLES = {
+    "mdx": (
+        '## Spot Margin Trade\n\n<Tabs>\n<TabItem value="uta" label="Unified account" default>\n\n'
+        "|Code |Description |\n|:--|:--|\n|176002 |Query user account info error |\n"
+        "|176003 |Query user loan info error |\n\n</TabItem>\n"
+        '<TabItem value="classic" label="Classic account">\n\n'
+        "|Code |Description |\n|:--|:--|\n|176002 |Query user account info error |\n"
+        "|176010 |Failed to locate the coins to borrow |\n\n</TabItem>\n</Tabs>\n\n"
+        "Codes outside the tabs:\n\n- 176099: After the tabs\n"
+    ),
+    "gitbook": (
+        '## Spot Margin Trade\n\n{% tabs %}\n{% tab title="Unified account" %}\n'
+        "| Code | Description |\n|---|---|\n| 176002 | Query user account info error |\n"
+        "| 176003 | Query user loan info error |\n{% endtab %}\n\n"
+        '{% tab title="Classic account" %}\n| Code | Description |\n|---|---|\n'
+        "| 176002 | Query user account info error |\n"
+        "| 176010 | Failed to locate the coins to borrow |\n{% endtab %}\n{% endtabs %}\n\n"
+        "Codes outside the tabs:\n\n- 176099: After the tabs\n"
+    ),
+    "mintlify": (
+        '## Spot Margin Trade\n\n<Tabs>\n  <Tab title="Unified account">\n'
+        "| Code | Description |\n|---|---|\n| 176002 | Query user account info error |\n"
+        '| 176003 | Query user loan info error |\n  </Tab>\n  <Tab title="Classic account">\n'
+        "| Code | Description |\n|---|---|\n| 176002 | Query user account info error |\n"
+        "| 176010 | Failed to locate the coins to borrow |\n  </Tab>\n</Tabs>\n\n"
+        "Codes outside the tabs:\n\n- 176099: After the tabs\n"
+    ),
+    "docusaurus-html": (
+        '<h2>Spot Margin Trade</h2><div class="tabs-container"><ul role="tablist" class="tabs">'
+        '<li role="tab" aria-selected="true">Unified account</li><li role="tab">Classic account'
+        '</li></ul><div class="margin-top--md"><div role="tabpanel"><table><thead><tr><th>Code</th>'
+        "<th>Description</th></tr></thead><tbody><tr><td>176002</td><td>Query user account info error"
+        "</td></tr><tr><td>176003</td><td>Query user loan info error</td></tr></tbody></table></div>"
+        '<div role="tabpanel" hidden=""><table><thead><tr><th>Code</th><th>Description</th></tr>'
+        "</thead><tbody><tr><td>176002</td><td>Query user account info error</td></tr><tr><td>176010"
+        "</td><td>Failed to locate the coins to borrow</td></tr></tbody></table></div></div></div>"
+        "<p>Codes outside the tabs:</p><ul><li>176099: After the tabs</li></ul>"
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(TAB_TABLES.values()), ids=list(TAB_TABLES))
+def test_each_tab_is_a_section_under_its_heading(page: str) -> None:
+    unified, classic = "Spot Margin Trade > Unified account", "Spot Margin Trade > Classic account"
+    assert [(code, section) for code, _, section in read(page)] == [
+        ("176002", unified),
+        ("176003", unified),
+        ("176002", classic),
+        ("176010", classic),
+        ("176099", "Spot Margin Trade"),
+    ]
+
+
+def test_a_tab_without_a_label_is_named_by_its_value_and_liquid_tags_are_no_prose() -> None:
+    page = (
+        '## Errors\n\n{% hint style="info" %}\nMatch on the code.\n{% endhint %}\n\n<Tabs>\n'
+        '<TabItem value="spot">\n\n| Code | Message |\n|---|---|\n| 1 | a |\n\n</TabItem>\n</Tabs>\n'
+        "\n### 10001\n\n{% hint %}\nThe key is wrong.\n{% endhint %}\n"
+    )
+    assert read(page) == [("1", "a", "Errors > spot"), ("10001", "The key is wrong.", "Errors")]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # the names are set as code in the prose above, but the items start plain
+        "## Errors\n\nSee `apiLimitExceeded` and `notFound` in the glossary.\n\n"
+        "- apiLimitExceeded: The API limit has been exceeded.\n"
+        "- notFound: The requested information could not be found.\n",
+        "<h2>Errors</h2><p>See <code>apiLimitExceeded</code> and <code>notFound</code>.</p><ul>"
+        "<li>apiLimitExceeded: The API limit has been exceeded.</li><li>notFound: The requested "
+        "information could not be found.</li></ul>",
+        # marked, but not where the item starts
+        "## Errors\n\n- apiLimitExceeded: see `apiLimitExceeded`.\n- notFound: see `notFound`.\n",
+    ],
+    ids=["markdown-elsewhere", "html-elsewhere", "marked-later-in-the-item"],
+)
+def test_only_the_token_an_item_starts_with_counts_as_marked(page: str) -> None:
+    assert read(page) == []
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "## Errors\n\n- [`apiLimitExceeded`](#limits): The API limit has been exceeded.\n"
+        "- __notFound__: The requested information could not be found.\n",
+        "<h2>Errors</h2><ul><li> <b>apiLimitExceeded</b>: The API limit has been exceeded.</li>"
+        "<li><code>notFound</code> - The requested information could not be found.</li></ul>",
+        "## Errors\n\n`apiLimitExceeded`\n: The API limit has been exceeded.\n\n"
+        "`notFound`\n: The requested information could not be found.\n",
+    ],
+    ids=["markdown-link-and-underscores", "html-b-and-code", "markdown-definitions"],
+)
+def test_a_leading_code_span_or_bold_token_marks_the_code(page: str) -> None:
+    assert [e[:2] for e in read(page)] == [
+        ("apiLimitExceeded", "The API limit has been exceeded."),
+        ("notFound", "The requested information could not be found."),
+    ]
+
+
+BOLD_TITLES = {
+    "markdown": (
+        "# Error Codes\n\n## 10xx - General issues\n\n**-1000 UNKNOWN**\n\n  * An unknown error occurred.\n\n"
+        "**-1001 DISCONNECTED**\n\n  * Internal error.\n  * Try again later.\n\n"
+        "**-1002 UNAUTHORIZED**\n\nYou are not authorized.\n\n**Important:** codes are universal.\n"
+    ),
+    "html": (
+        "<h1>Error Codes</h1><h2>10xx - General issues</h2><p><strong>-1000 UNKNOWN</strong></p><ul><li>An unknown "
+        "error occurred.</li></ul><p><b>-1001 DISCONNECTED</b></p><ul><li>Internal error.</li><li>"
+        "Try again later.</li></ul><p> <strong>-1002 UNAUTHORIZED</strong> </p><p>You are not "
+        "authorized.</p><p><strong>Important:</strong> codes are universal.</p>"
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(BOLD_TITLES.values()), ids=list(BOLD_TITLES))
+def test_bold_lines_that_name_codes_are_per_code_titles(page: str) -> None:
+    section = "Error Codes > 10xx - General issues"
+    assert [(e.code, e.message, e.section, dict(e.extra)) for e in parse("auto", page)] == [
+        ("-1000", "An unknown error occurred.", section, {"name": "UNKNOWN"}),
+        ("-1001", "Internal error.", section, {"name": "DISCONNECTED"}),
+        ("-1001", "Try again later.", section, {"name": "DISCONNECTED"}),
+        ("-1002", "You are not authorized.", section, {"name": "UNAUTHORIZED"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # one bold line alone is emphasis, not a run of titles
+        "## Errors\n\n**10 seconds**\n\nWait before retrying.\n",
+        # bold that is only part of the paragraph
+        "## Errors\n\n**400** means the request was bad.\n\n**401** means no key.\n",
+        # titles outside any section or page about errors
+        "## Limits\n\n**100 requests**\n\nPer second.\n\n**200 orders**\n\nPer minute.\n",
+        # a bold line over a table names the table
+        "## Errors\n\n**400 Bad Request**\n\n| Code | Message |\n|---|---|\n| 40001 | Bad |\n\n"
+        "**401 Unauthorized**\n\n| Code | Message |\n|---|---|\n| 40101 | No key |\n",
+    ],
+    ids=["alone", "part-bold", "not-about-errors", "over-tables"],
+)
+def test_bold_prose_is_no_code_title(page: str) -> None:
+    assert [e.code for e in parse("auto", page)] in ([], ["40001", "40101"])
+
+
+@pytest.mark.parametrize(
+    ("headings", "codes", "names"),
+    [
+        ("### Error 10001\n\nBad sign.\n\n### Error 10002\n\nBad key.\n", ["10001", "10002"], [None, None]),
+        ("### Error code: 10001 - Invalid sign\n\nBad sign.\n\n### Error code: 10002 - Invalid key\n\nBad key.\n",
+         ["10001", "10002"], ["Invalid sign", "Invalid key"]),
+        ("### Invalid sign (10001)\n\nBad sign.\n\n### Invalid key (10002)\n\nBad key.\n",
+         ["10001", "10002"], ["Invalid sign", "Invalid key"]),
+        ("#### 10001 - Invalid sign\n\nBad sign.\n\n#### 10002 - Invalid key\n\nBad key.\n",
+         ["10001", "10002"], ["Invalid sign", "Invalid key"]),
+        # a lone parenthesised number is a date or a version, not a code
+        ("### Changes (2024)\n\nNew codes were added.\n", [], []),
+    ],
+    ids=["error-prefix", "error-code-prefix-and-name", "name-then-code", "code-dash-name", "lone"],
+)  # fmt: skip
+def test_code_headings_of_other_shapes(
+    headings: str, codes: list[str], names: list[str | None]
+) -> None:
+    entries = parse("auto", f"## Errors\n\n{headings}")
+    assert [e.code for e in entries] == codes
+    assert [e.extra.get("name") for e in entries] == names
+    assert [e.message for e in entries] == ["Bad sign.", "Bad key."][: len(codes)]

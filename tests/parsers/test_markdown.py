@@ -137,7 +137,7 @@ def test_explicit_heading_ids() -> None:
 PATTERNS = Path(__file__).parents[1] / "fixtures" / "patterns"
 MARKDOWN_PAGES = sorted(
     [p for p in FIXTURES.glob("*/*") if p.suffix in (".md", ".txt")]
-    + [p for p in PATTERNS.glob("*/markdown/*") if p.suffix in (".md", ".txt")]
+    + [p for p in PATTERNS.glob("*/*/*") if p.suffix in (".md", ".mdx", ".txt")]
 )
 # Pages built to leave doubt before or at the watched heading: each must read as a whole read does.
 TRICKY = {
@@ -160,6 +160,10 @@ TRICKY = {
     "front-matter-anchor": "---\nanchor_id: errors\n---\n# Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
     "nested-slugs": "# WebSocket API\n## Error Codes\n\n| Code | Message |\n|--|--|\n| 1 | a |\n# REST API\n## Error Codes\n\n| Code | Message |\n|--|--|\n| 2 | b |\n",
     "html-headings": "<h1 id='api'>API</h1>\n<h2 id=\"errors\">Errors</h2>\n\n| Code | Message |\n|--|--|\n| 1 | a |\n<h2>Next</h2>\n",
+    "tabs-named-as-headings": "## Errors\n\n<Tabs>\n<TabItem value=\"spot\" label=\"Spot\">\n\n| Code | Message |\n|--|--|\n| 1 | a |\n\n</TabItem>\n<TabItem label=\"Futures\">\n\n| Code | Message |\n|--|--|\n| 2 | b |\n\n</TabItem>\n</Tabs>\n\n## Spot\n\n| Code | Message |\n|--|--|\n| 3 | c |\n",
+    "tab-before-any-heading": "{% tab title=\"Errors\" %}\n| Code | Message |\n|--|--|\n| 9 | x |\n{% endtab %}\n\n## Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
+    "tab-in-a-table-row": "| Code | Message |\n|--|--|\n<TabItem label=\"Errors\"> | x\n\n## Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
+    "indented-tab-in-a-list": "- item\n  <Tab title=\"Errors\">\n\n| Code | Message |\n|--|--|\n| 9 | x |\n\n## Errors\n\n| Code | Message |\n|--|--|\n| 1 | a |\n",
 }  # fmt: skip
 
 
