@@ -115,6 +115,20 @@ def _pk(table: Table) -> int:
     return int(table.last_pk)
 
 
+def _insert(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> int:
+    """Insert one row of plain values and return its rowid.
+
+    For the rows every page writes (its fetch, its revision): sqlite-utils'
+    ``insert`` reads the table's schema on each call, ten times the cost of the
+    statement itself.
+    """
+    columns = ", ".join(f'"{name}"' for name in row)
+    marks = ", ".join("?" * len(row))
+    cursor = conn.execute(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(row.values()))
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
 def extra_json(extra: Mapping[str, str]) -> str:
     """``extra`` as stored: keys sorted, so equal columns always compare equal.
 
@@ -259,7 +273,7 @@ class Store:
             )
 
     def add_fetch(self, fetch: FetchRecord) -> int:
-        return _pk(self.db.table("fetches").insert(asdict(fetch)))
+        return _insert(self.db.conn, "fetches", asdict(fetch))
 
     def set_fetch_outcome(
         self,
@@ -403,21 +417,21 @@ class Store:
                 f"source {source_id!r}: {observed_at} is before its latest revision "
                 f"({latest.observed_at}); history is appended in time order"
             )
-        revision_id = _pk(
-            self.db.table("revisions").insert(
-                {
-                    "source_id": source_id,
-                    "fetch_id": fetch_id,
-                    "observed_at": observed_at,
-                    "parser": parser,
-                    "parser_version": parser_version,
-                    "entry_count": len(entries),
-                    "digest": content_digest or digest(entries),
-                    "status": status,
-                    "reason": reason,
-                    "defects": json.dumps(list(defects), ensure_ascii=False) if defects else None,
-                }
-            )
+        revision_id = _insert(
+            self.db.conn,
+            "revisions",
+            {
+                "source_id": source_id,
+                "fetch_id": fetch_id,
+                "observed_at": observed_at,
+                "parser": parser,
+                "parser_version": parser_version,
+                "entry_count": len(entries),
+                "digest": content_digest or digest(entries),
+                "status": status,
+                "reason": reason,
+                "defects": json.dumps(list(defects), ensure_ascii=False) if defects else None,
+            },
         )
         if status != "suspect":
             self._apply(source_id, revision_id, observed_at, entries)

@@ -23,8 +23,6 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from errata.errors import ParseError
 from errata.parsers.columns import CODE_SHAPE, code_score, message_score
 from errata.parsers.document import Document
@@ -75,14 +73,23 @@ def json_loads(text: str) -> object:
 
 
 def yaml_loads(text: str) -> object:
-    """YAML with every scalar as text (``05001`` is not the octal number 2561), no objects."""
-    return yaml.load(text, Loader=yaml.BaseLoader)
+    """YAML with every scalar as text (``05001`` is not the octal number 2561), no objects.
+
+    Invalid YAML is a ``ValueError``, as invalid JSON is. PyYAML is imported here, when a
+    page may be YAML: a run over HTML and Markdown pages does not pay its ~10 ms import.
+    """
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as error:
+        raise ValueError(str(error)) from None
 
 
 def _load(doc: Document, loads: Callable[[str], object], *, sure: bool) -> object:
     try:
         return loads(doc.text)
-    except (ValueError, yaml.YAMLError):
+    except ValueError:
         if sure:
             raise _unsupported(doc, "the file does not parse") from None
         return _NOT_DATA

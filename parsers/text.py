@@ -149,6 +149,8 @@ def slug(text: str) -> str:
 
 def script_locale(text: str) -> str | None:
     """The locale a text's script implies, for tables whose language differs from the page's."""
+    if text.isascii():  # most rows: no script to find, and no three searches to run
+        return None
     if _KANA.search(text):
         return "ja"
     if _HANGUL.search(text):

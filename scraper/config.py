@@ -362,6 +362,8 @@ def _schedule(raw: Mapping[str, Any], path: Path) -> ScheduleSettings:
         raise ConfigError(f"{where}: set cron or every, not both")
     _within_limits(raw, where)
     settings = ScheduleSettings(**raw)
+    if "cron" not in raw and "every" not in raw:
+        return settings  # the default cron line: checking it would import APScheduler on every run
     try:
         settings.check()
     except ValueError as error:

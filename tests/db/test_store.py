@@ -71,8 +71,20 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
         "m009_reading_views",
         "m011_ops",
         "m012_fts_in_batches",
+        "m013_latest_fetch",
     ]
     again.close()
+
+
+def test_the_latest_good_fetch_is_read_back_from_the_newest_not_sorted(store: Store) -> None:
+    """Every run asks it twice per page; sorting a page's whole history would grow every night."""
+    asked: list[str] = []
+    store.db.conn.set_trace_callback(asked.append)
+    store.last_good_fetch("okx-ws")
+    store.db.conn.set_trace_callback(None)
+    (query,) = [sql for sql in asked if sql.lstrip().upper().startswith("SELECT")]
+    plan = " ".join(row[-1] for row in store.db.execute(f"EXPLAIN QUERY PLAN {query}"))
+    assert "fetches_page_latest" in plan and "TEMP B-TREE" not in plan
 
 
 def test_current_and_as_of_reads(store: Store) -> None:

@@ -47,6 +47,15 @@ def test_a_good_config(tmp_path: Path) -> None:
     assert config.sources[0].locale == "en" and config.sources[0].enabled
 
 
+def test_the_default_schedule_is_valid_so_a_config_without_one_skips_the_check() -> None:
+    """Without [schedule] cron or every, the default cron line is not re-checked (that would
+    import APScheduler on every run); so the default itself must be a valid cron line."""
+    from errata.cron.timetable import ScheduleSettings
+
+    ScheduleSettings().check()
+    assert config.parse({}, Path("sources.toml")).schedule == ScheduleSettings()
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
