@@ -369,6 +369,7 @@ def first_rule_in_turn(message: str) -> str:
 LOOKALIKE_SWAPS = str.maketrans({"i": "\u0131", "I": "\u0130", "s": "\u017f", "k": "\u212a"})
 
 
+@pytest.mark.corpus
 def test_screening_never_changes_a_category_of_a_real_message() -> None:
     variants = [
         variant
